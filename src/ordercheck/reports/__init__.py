@@ -1,0 +1,1 @@
+"""Report writers over plain results (`ordercheck.results`): JSON, JUnit XML and HTML."""
