@@ -80,4 +80,5 @@ def render_junit(suites: Iterable[JUnitSuite], name: str = "ordercheck") -> byte
             elif case.outcome == "skipped":
                 ET.SubElement(element, "skipped", message=case.message)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
