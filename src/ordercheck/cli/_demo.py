@@ -1,0 +1,30 @@
+"""`ordercheck demo`: what `make demo` runs. The main job on the embedded default, with no
+setup: fuzz the reference server, print the verdict and where the HTML report is."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ordercheck.cli._fuzz import fuzz_command, run_and_report
+
+
+@click.command("demo")
+@click.option("--max-examples", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--seed", type=int)
+@click.option(
+    "--report-dir", type=click.Path(file_okay=False), default="reports", show_default=True
+)
+def demo_command(max_examples: int, seed: int | None, report_dir: str) -> None:
+    """Fuzz the embedded reference server and write the reports (a clean run exits 0)."""
+    options = {p.name: p.default for p in fuzz_command.params if p.name}
+    options.update(max_examples=max_examples, seed=seed, report_dir=report_dir, base_url=None)
+    for flag in ("dry_run", "variant", "quiet"):
+        options.pop(flag, None)
+    code = run_and_report(**options)
+    click.echo(
+        "Next: `ordercheck fuzz --variant wrong_echo` shows a failing run; "
+        "`ordercheck fuzz --base-url URL` fuzzes your own implementation."
+    )
+    sys.exit(code)

@@ -1,0 +1,153 @@
+"""One fuzzing run, start to finish: target up, payload phases, malformed bodies, sequences.
+
+`run_fuzz` returns a plain `RunResult`; writing reports and choosing an exit code belong to
+the callers (the CLI and the pytest plugin).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from ordercheck.results import Exchange, RunResult, Target
+from ordercheck.runner._client import Client
+from ordercheck.runner._collector import Collector
+from ordercheck.runner._config import FuzzConfig
+from ordercheck.runner._phases import OrderIds, PayloadPhase, PhaseRunner
+from ordercheck.runner._progress import Progress
+from ordercheck.runner._scenarios import Scenarios
+from ordercheck.spec import Spec, load_spec
+
+
+def new_run_id() -> str:
+    """``20261127T165200Z-3fa9``: sortable, and unique enough for a reports folder."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def new_order_prefix() -> str:
+    """``oc3fa9c1-``: every merchant_order_id of the run starts with it."""
+    return f"oc{secrets.token_hex(3)}-"
+
+
+@contextmanager
+def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
+    """The base URL to fuzz and whether it is the embedded reference server."""
+    if config.base_url is not None:
+        yield config.base_url, False
+        return
+    from ordercheck.server import create_app, running_server
+
+    app = create_app(
+        merchant_id=config.merchant_id,
+        access_key=config.access_key,
+        variant=config.variant,
+        profile=config.profile,
+    )
+    with running_server(app) as base_url:
+        yield base_url, True
+
+
+def payload_phases(config: FuzzConfig) -> list[PayloadPhase]:
+    """Valid, edge-case and rule-breaking payloads, from ordercheck's strategies."""
+    from ordercheck.strategies import edge_case_orders, invalid_orders, orders
+
+    budget = config.max_examples
+    return [
+        PayloadPhase(
+            "valid",
+            orders(profile=config.profile, sku_ids=config.sku_ids, coupons=config.coupons),
+            budget,
+        ),
+        PayloadPhase("edge", edge_case_orders(profile=config.profile), max(5, budget // 2)),
+        PayloadPhase("invalid", invalid_orders(profile=config.profile), budget),
+    ]
+
+
+def run_fuzz(
+    config: FuzzConfig,
+    *,
+    spec: Spec | None = None,
+    progress: Progress | None = None,
+    on_dry_run: Callable[[Exchange], None] | None = None,
+) -> RunResult:
+    """Fuzz the target of `config` and return what happened.
+
+    >>> result = run_fuzz(FuzzConfig(max_examples=5))  # doctest: +SKIP
+    >>> result.verdict  # doctest: +SKIP
+    'conformant'
+    """
+    spec = spec or load_spec()
+    progress = progress or Progress(quiet=True)
+    run_id, prefix = new_run_id(), new_order_prefix()
+    started, clock = datetime.now(UTC), time.monotonic()
+    collector = Collector(spec, fail_on_latency=config.fail_on_latency)
+    ids = OrderIds(prefix)
+    with target_url(config) as (base_url, embedded):
+        client = Client(spec, config, base_url)
+        if not config.dry_run:
+            client.preflight()
+        progress.line(
+            f"ordercheck fuzz: {base_url}{config.path} (profile {config.profile}, "
+            f"order prefix {prefix})"
+        )
+
+        def tick() -> None:
+            progress.exchange(collector.failing_checks)
+
+        runner = PhaseRunner(
+            client, collector, config, ids, tick, on_dry_run if config.dry_run else None
+        )
+        _run_payload_phases(runner, payload_phases(config), config.workers, progress)
+        progress.start_phase("malformed")
+        runner.run_malformed()
+        progress.end_phase()
+        if not config.dry_run:
+            progress.start_phase("sequences")
+            Scenarios(client, collector, config, ids, tick).run_all()
+            progress.end_phase()
+        progress.finish()
+        return collector.result(
+            **_run_fields(
+                run_id, started, time.monotonic() - clock, base_url, config, embedded, prefix
+            )
+        )
+
+
+def _run_payload_phases(
+    runner: PhaseRunner, phases: list[PayloadPhase], workers: int, progress: Progress
+) -> None:
+    if workers == 1:
+        for phase in phases:
+            progress.start_phase(phase.name)
+            runner.run(phase)
+            progress.end_phase()
+        return
+    progress.start_phase("payloads")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(runner.run, phase) for phase in phases]:
+            future.result()
+    progress.end_phase()
+
+
+def _run_fields(
+    run_id: str,
+    started: datetime,
+    duration: float,
+    base_url: str,
+    config: FuzzConfig,
+    embedded: bool,
+    prefix: str,
+) -> dict[str, object]:
+    return {
+        "run_id": run_id,
+        "started_at": started.isoformat(timespec="seconds"),
+        "duration_s": round(duration, 3),
+        "target": Target(base_url, config.path, config.merchant_id, embedded),
+        "profile": config.profile,
+        "seed": config.seed,
+        "order_prefix": prefix,
+    }
