@@ -21,9 +21,15 @@ def cli() -> None:
 
 def _register() -> None:
     # Imported here so that `ordercheck --help` stays cheap and each command owns its module.
-    from ordercheck.cli import _spec
+    from ordercheck.cli import _demo, _fuzz, _replay, _spec
 
-    cli.add_command(_spec.spec_command)
+    for command in (
+        _fuzz.fuzz_command,
+        _demo.demo_command,
+        _replay.replay_command,
+        _spec.spec_command,
+    ):
+        cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
