@@ -7,6 +7,7 @@ Secrets never get this far: `Exchange` stores headers already redacted.
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, Literal
 import orjson
 
 REDACTED = "[REDACTED]"
-SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie"})
+SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie", "set-cookie"})
 
 RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
 
@@ -23,6 +24,15 @@ RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
 def redact(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of `headers` with every secret value replaced by ``[REDACTED]``."""
     return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def compact_json(value: Any) -> str:
+    """JSON text for any body a fuzzer may send: orjson, or the stdlib for what orjson
+    refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class Exchange:
         data = (
             self.raw_body
             if self.raw_body is not None
-            else (None if self.body is None else orjson.dumps(self.body).decode())
+            else (None if self.body is None else compact_json(self.body))
         )
         if data is not None:
             parts += ["--data-raw", shlex.quote(data)]
@@ -130,7 +140,8 @@ class RunResult:
     @property
     def conformant(self) -> bool:
         """True when no rule failed at error severity."""
-        return not any(f.severity == "error" for f in self.findings)
+        errors = any(f.severity == "error" for f in self.findings)
+        return not errors and not any(r.status == "failed" for r in self.rules)
 
     @property
     def verdict(self) -> str:

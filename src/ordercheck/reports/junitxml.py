@@ -6,12 +6,28 @@ rule) both render through here, so CI systems see one dialect.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
+
+# Characters XML 1.0 cannot carry at all (controls, lone surrogates); fuzzed bodies have them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML forbids written as a ``\\x1b`` or ``\\udc80`` escape."""
+    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _properties(parent: ET.Element, properties: dict[str, str]) -> None:
+    if properties:
+        node = ET.SubElement(parent, "properties")
+        for key, value in properties.items():
+            ET.SubElement(node, "property", name=xml_safe(key), value=xml_safe(value))
 
 
 @dataclass(frozen=True)
@@ -54,31 +70,29 @@ def render_junit(suites: Iterable[JUnitSuite], name: str = "ordercheck") -> byte
         node = ET.SubElement(
             root,
             "testsuite",
-            name=suite.name,
+            name=xml_safe(suite.name),
             tests=str(len(suite.cases)),
             failures=_count(suite.cases, "failed"),
             errors=_count(suite.cases, "error"),
             skipped=_count(suite.cases, "skipped"),
             time=f"{suite.time_s:.3f}",
         )
-        if suite.properties:
-            props = ET.SubElement(node, "properties")
-            for key, value in suite.properties.items():
-                ET.SubElement(props, "property", name=key, value=value)
+        _properties(node, suite.properties)
         for case in suite.cases:
             element = ET.SubElement(
                 node,
                 "testcase",
-                name=case.name,
-                classname=case.classname,
+                name=xml_safe(case.name),
+                classname=xml_safe(case.classname),
                 time=f"{case.time_s:.3f}",
             )
-            if case.outcome == "failed":
-                ET.SubElement(element, "failure", message=case.message).text = case.details
-            elif case.outcome == "error":
-                ET.SubElement(element, "error", message=case.message).text = case.details
+            _properties(element, case.properties)
+            if case.outcome in ("failed", "error"):
+                tag = "failure" if case.outcome == "failed" else "error"
+                problem = ET.SubElement(element, tag, message=xml_safe(case.message))
+                problem.text = xml_safe(case.details)
             elif case.outcome == "skipped":
-                ET.SubElement(element, "skipped", message=case.message)
+                ET.SubElement(element, "skipped", message=xml_safe(case.message))
     ET.indent(root)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"

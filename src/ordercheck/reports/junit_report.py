@@ -1,0 +1,117 @@
+"""The fuzz run as JUnit XML: one test case per conformance rule, so CI shows C1..C14.
+
+A rule fails its case only at error severity. A warning (C14's latency budget by default) must
+never fail CI, so its case passes and carries ``severity=warning``; a rule the run never
+checked is skipped as "not exercised". Findings whose rule is not in the run's rule list still
+get a case of their own, so an error can never go missing from CI.
+
+    >>> write_junit(result, Path("junit.xml"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, Outcome, render_junit
+from ordercheck.reports.writer import atomic_write
+from ordercheck.results import FindingRecord, RuleOutcome, RunResult
+
+CLASSNAME = "ordercheck.conformance"
+SUITE_NAME = "ordercheck.conformance"
+
+
+def junit_cases(result: RunResult) -> JUnitSuite:
+    """The run as one suite with a case per rule, in the run's rule order."""
+    by_rule: dict[str, list[FindingRecord]] = {}
+    for finding in result.findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    cases = []
+    for rule in result.rules:
+        findings = by_rule.pop(rule.id, []) + by_rule.pop(f"{rule.id}_{rule.name}", [])
+        cases.append(_rule_case(rule, findings))
+    cases += [_orphan_case(rule_id, findings) for rule_id, findings in by_rule.items()]
+    return JUnitSuite(
+        name=SUITE_NAME, cases=cases, time_s=result.duration_s, properties=_run_properties(result)
+    )
+
+
+def write_junit(result: RunResult, path: Path) -> None:
+    """Write the JUnit XML for `result` atomically."""
+    atomic_write(path, render_junit([junit_cases(result)]))
+
+
+def _run_properties(result: RunResult) -> dict[str, str]:
+    warnings = [f"{r.id}_{r.name}" for r in result.rules if r.status == "warning"]
+    properties = {
+        "run_id": result.run_id,
+        "verdict": result.verdict,
+        "target": result.target.base_url + result.target.path,
+        "merchant_id": result.target.merchant_id,
+        "profile": result.profile,
+        "seed": "none" if result.seed is None else str(result.seed),
+        "order_prefix": result.order_prefix,
+        "requests": str(result.requests),
+        "started_at": result.started_at,
+        "warnings": ", ".join(warnings) or "none",
+    }
+    return properties
+
+
+def _counts(rule: RuleOutcome) -> str:
+    return f"{rule.failures} of {rule.checks} checks failed"
+
+
+def _describe(finding: FindingRecord) -> str:
+    lines = [f"[{finding.severity}] {finding.rule}: {finding.title}", finding.message]
+    if finding.payload_rule:
+        lines.append(f"payload rule: {finding.payload_rule}")
+    if finding.exchange is not None:
+        status = finding.exchange.status
+        lines.append(f"response status: {'none (no response)' if status is None else status}")
+        lines.append(f"reproduce: {finding.curl}")
+    return "\n".join(lines)
+
+
+def _details(head: list[str], findings: list[FindingRecord]) -> str:
+    return "\n\n".join([*head, *(_describe(f) for f in findings)])
+
+
+def _rule_case(rule: RuleOutcome, findings: list[FindingRecord]) -> JUnitCase:
+    name = f"{rule.id}_{rule.name}"
+    properties = {"rule": rule.id, "level": rule.level, "status": rule.status}
+    errors = [f for f in findings if f.severity == "error"]
+    if rule.status == "failed" or errors:
+        message = errors[0].title if errors else _counts(rule)
+        return _case(name, "failed", message, _details([_counts(rule)], findings), properties)
+    if findings or rule.status == "warning":
+        properties["severity"] = "warning"
+        message = findings[0].title if findings else _counts(rule)
+        return _case(name, "passed", message, _details([_counts(rule)], findings), properties)
+    if rule.status == "not-exercised":
+        return _case(name, "skipped", "not exercised", rule.summary, properties)
+    return _case(name, "passed", "", "", properties)
+
+
+def _orphan_case(rule_id: str, findings: list[FindingRecord]) -> JUnitCase:
+    """A case for findings naming a rule the run's rule list lacks."""
+    errors = [f for f in findings if f.severity == "error"]
+    properties = {"rule": rule_id, "status": "failed" if errors else "warning"}
+    if not errors:
+        properties["severity"] = "warning"
+    outcome: Outcome = "failed" if errors else "passed"
+    return _case(
+        rule_id, outcome, (errors or findings)[0].title, _details([], findings), properties
+    )
+
+
+def _case(
+    name: str, outcome: Outcome, message: str, details: str, properties: dict[str, str]
+) -> JUnitCase:
+    return JUnitCase(
+        name=name,
+        classname=CLASSNAME,
+        outcome=outcome,
+        message=message,
+        details=details,
+        properties=properties,
+    )
