@@ -21,7 +21,7 @@ def cli() -> None:
 
 def _register() -> None:
     # Imported here so that `ordercheck --help` stays cheap and each command owns its module.
-    from ordercheck.cli import _demo, _fuzz, _replay, _serve, _spec
+    from ordercheck.cli import _demo, _fuzz, _replay, _serve, _spec, _validate
 
     for command in (
         _fuzz.fuzz_command,
@@ -29,6 +29,7 @@ def _register() -> None:
         _replay.replay_command,
         _serve.serve_command,
         _spec.spec_command,
+        _validate.validate_command,
     ):
         cli.add_command(command)
 
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     _register()
     try:
-        cli.main(args=argv, prog_name="ordercheck", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="ordercheck", standalone_mode=False)
     except OrdercheckError as exc:
         click.echo(f"ordercheck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -49,3 +50,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    # Without standalone mode, click hands back `ctx.exit(n)` as a return value.
+    sys.exit(code if isinstance(code, int) else 0)

@@ -4,6 +4,7 @@ setup: fuzz the reference server, print the verdict and where the HTML report is
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -18,7 +19,7 @@ from ordercheck.cli._fuzz import fuzz_command, run_and_report
 )
 def demo_command(max_examples: int, seed: int | None, report_dir: str) -> None:
     """Fuzz the embedded reference server and write the reports (a clean run exits 0)."""
-    options = {p.name: p.default for p in fuzz_command.params if p.name}
+    options: dict[str, Any] = {p.name: p.default for p in fuzz_command.params if p.name}
     options.update(max_examples=max_examples, seed=seed, report_dir=report_dir, base_url=None)
     for flag in ("dry_run", "variant", "quiet"):
         options.pop(flag, None)

@@ -11,7 +11,7 @@ from typing import Any
 from ordercheck.checks import ExchangeContext, Expectation
 from ordercheck.runner._client import KEEP, Client, RuleBreak, Sent
 from ordercheck.runner._config import FuzzConfig
-from ordercheck.spec import Spec, load_spec
+from ordercheck.spec import Spec, check_profile, load_spec
 from ordercheck.validators import RequestValidator
 
 
@@ -34,8 +34,11 @@ class OrderApi:
         spec: Spec | None = None,
     ):
         self.config = FuzzConfig(
-            base_url=base_url, merchant_id=merchant_id, access_key=access_key, profile=profile
-        )  # type: ignore[arg-type]
+            base_url=base_url,
+            merchant_id=merchant_id,
+            access_key=access_key,
+            profile=check_profile(profile),
+        )
         self.spec = spec or load_spec()
         self._client = Client(self.spec, self.config, base_url)
         self._requests = RequestValidator(self.config.profile, self.spec)

@@ -15,7 +15,7 @@ from ordercheck.checks import EXCHANGE_RULES, ExchangeContext, Expectation
 from ordercheck.results import FindingRecord, RunResult
 from ordercheck.runner._client import Client
 from ordercheck.runner._config import FuzzConfig
-from ordercheck.spec import Spec, load_spec
+from ordercheck.spec import Spec, check_profile, load_spec
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def replay(
         path=target.path,
         merchant_id=target.merchant_id,
         access_key=access_key,
-        profile=report.profile,
-    )  # type: ignore[arg-type]
+        profile=check_profile(report.profile),
+    )
     client = Client(spec or load_spec(), config, config.base_url or target.base_url)
     client.preflight()
     outcomes = []

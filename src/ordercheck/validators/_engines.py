@@ -65,6 +65,15 @@ def fast_validator(schema: Mapping[str, Any]) -> Any:
     return jsonschema_rs.Draft202012Validator(dict(schema), validate_formats=False)
 
 
+def fast_answer(validator: Any, instance: Any) -> bool | None:
+    """The fast path's verdict, or None when jsonschema-rs cannot take the instance (a string
+    with a lone surrogate, which is not Unicode text): the precise path decides then."""
+    try:
+        return bool(validator.is_valid(instance))
+    except (UnicodeEncodeError, ValueError, OverflowError):
+        return None
+
+
 def precise_validator(schema: Mapping[str, Any]) -> Any:
     """A jsonschema validator for `schema` whose patterns have ECMA-262 meaning."""
     return PreciseValidator(dict(schema))

@@ -15,6 +15,13 @@ from ordercheck.validators._findings import Finding, Severity, describe
 ALLOWED_STATUSES = frozenset({200, 400, 401, 403})
 
 
+def _is_integer(value: Any) -> bool:
+    """An integer as JSON Schema counts it: ``2.0`` is one, ``true`` is not."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
 class ExchangeRules:
     """Findings for C3, C4, C7 and C8 and required headers, severity set by the profile."""
 
@@ -150,8 +157,7 @@ class ExchangeRules:
             return
         checks = {
             "action": data.get("action") == "map_payment",
-            "payment_id": isinstance(data.get("payment_id"), int)
-            and not isinstance(data.get("payment_id"), bool),
+            "payment_id": _is_integer(data.get("payment_id")),
             "payment_aggregator": isinstance(data.get("payment_aggregator"), str)
             and bool(data.get("payment_aggregator")),
         }

@@ -63,7 +63,9 @@ def json_path(steps: Sequence[PathStep]) -> str:
         elif _IDENTIFIER.match(step):
             out += f".{step}"
         else:
-            out += "[" + json.dumps(step).replace("'", "\\'").replace('"', "'") + "]"
+            escaped = json.dumps(step, ensure_ascii=False)[1:-1].replace('\\"', '"')
+            quoted = escaped.replace("'", "\\'")
+            out += f"['{quoted}']"
     return out
 
 

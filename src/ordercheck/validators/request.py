@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import fast_validator, precise_validator
+from ordercheck.validators._engines import fast_answer, fast_validator, precise_validator
 from ordercheck.validators._explain import Explainer
 from ordercheck.validators._findings import Finding, Verdict
 
@@ -36,7 +36,8 @@ class RequestValidator:
 
     def is_valid(self, payload: Any) -> bool:
         """True when `payload` breaks no rule of the profile (warnings allowed). Fast path."""
-        return bool(self._fast_profile.is_valid(payload))
+        answer = fast_answer(self._fast_profile, payload)
+        return self.check(payload).valid if answer is None else answer
 
     def findings(self, payload: Any) -> list[Finding]:
         """Every broken rule of every level, errors and warnings, by the precise path."""
@@ -44,6 +45,6 @@ class RequestValidator:
 
     def check(self, payload: Any) -> Verdict:
         """The verdict with its findings; skips the precise path for a clean payload."""
-        if self._fast_all.is_valid(payload):
+        if fast_answer(self._fast_all, payload) is True:
             return Verdict()
         return Verdict(tuple(self.findings(payload)))

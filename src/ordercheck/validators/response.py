@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import fast_validator, precise_validator
+from ordercheck.validators._engines import fast_answer, fast_validator, precise_validator
 from ordercheck.validators._exchange import ExchangeRules
 from ordercheck.validators._explain import Explainer
 from ordercheck.validators._findings import Verdict
@@ -62,7 +62,7 @@ class ResponseValidator:
         """The verdict on one response (body, and optionally status, headers and request)."""
         envelope = self._envelope_for(body, status)
         findings = []
-        if not envelope.fast_all.is_valid(body):
+        if fast_answer(envelope.fast_all, body) is not True:
             findings.extend(envelope.explainer.findings(envelope.precise.iter_errors(body)))
         findings.extend(self._exchange.check(body, status=status, headers=headers, request=request))
         return Verdict(tuple(findings))

@@ -1,0 +1,71 @@
+"""The fuzzer against the project's own servers: the reference is clean, every broken variant
+is caught by the rule it breaks, within a small budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from ordercheck.runner import FuzzConfig, run_fuzz
+from ordercheck.server import VARIANTS
+
+BUDGET = 15  # payloads per phase: small, and still enough to catch every variant
+
+
+@pytest.fixture(scope="module")
+def reference_run():
+    """One run against the embedded reference server, shared by the tests that read it."""
+    return run_fuzz(FuzzConfig(max_examples=BUDGET, seed=1))
+
+
+def test_reference_server_has_no_finding(reference_run) -> None:
+    """The reference server is conformant: no finding at all, not even a warning."""
+    assert reference_run.findings == []
+    assert reference_run.conformant
+
+
+def test_reference_run_exercises_every_rule(reference_run) -> None:
+    """Every rule C1 to C14 was checked at least once (nothing passes by not being tried)."""
+    not_exercised = [r.id for r in reference_run.rules if r.checks == 0]
+    assert not_exercised == []
+    assert [r.id for r in reference_run.rules] == [f"C{n}" for n in range(1, 15)]
+
+
+def test_reference_run_covers_documented_error_and_invalid_rules(reference_run) -> None:
+    """The lock error of the page was provoked, and invalid payloads broke many spec rules."""
+    assert reference_run.documented_errors["create_merchant_order : Could not acquire lock"] > 0
+    assert len(reference_run.spec_rules_exercised) >= 10
+
+
+def test_every_order_id_carries_the_run_prefix(reference_run) -> None:
+    """Every merchant_order_id the run sent (to a shared system) starts with its prefix."""
+    assert reference_run.order_prefix.startswith("oc")
+    assert len(reference_run.latencies_ms) == reference_run.requests
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_every_broken_variant_is_caught_by_its_rule(name: str) -> None:
+    """Fuzzing a broken variant fails the rule that variant breaks, with a reproduction."""
+    variant = VARIANTS[name]
+    result = run_fuzz(
+        FuzzConfig(
+            max_examples=BUDGET,
+            seed=1,
+            variant=name,
+            fail_on_latency=variant.rule == "C14",
+            latency_budget_ms=100.0,
+        )
+    )
+    failed = {r.id for r in result.rules if r.status == "failed"}
+    assert variant.rule in failed, f"{name} ({variant.description}) not caught: {failed}"
+    finding = next(f for f in result.findings if f.rule == variant.rule)
+    assert finding.message
+
+
+def test_seed_makes_the_payloads_repeatable() -> None:
+    """Two runs with the same seed send the same number of requests and reach one verdict."""
+    first = run_fuzz(FuzzConfig(max_examples=5, seed=42, variant="wrong_echo"))
+    second = run_fuzz(FuzzConfig(max_examples=5, seed=42, variant="wrong_echo"))
+    assert first.requests == second.requests
+    assert [r.status for r in first.rules] == [r.status for r in second.rules]
+    assert first.order_prefix != second.order_prefix
