@@ -46,7 +46,8 @@ class TargetError(OrdercheckError):
 class Failure(AssertionError):
     """The API under test broke a contract rule; `rule` names which (e.g. ``C7``)."""
 
-    def __init__(self, rule: str, message: str):
+    def __init__(self, rule: str, message: str, *, title: str | None = None):
         self.rule = rule
         self.message = message
+        self.title = title or rule
         super().__init__(f"{rule}: {message}")

@@ -20,7 +20,9 @@ from typing import Any, Literal
 from ordercheck.spec import Profile
 from ordercheck.validators import RequestValidator, ResponseValidator
 
-Expect = Literal["valid", "invalid", "malformed", "unauthorized"]
+# valid/invalid/malformed: judged by C5/C6. sequence: part of a multi-request check (a replay,
+# a burst), judged by the sequence, not by C5/C6. unauthorized: judged by C12 alone.
+Expect = Literal["valid", "invalid", "malformed", "sequence", "unauthorized"]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ def ordercheck_json_envelope(ctx: Any, response: Response, case: Any) -> None:
     body = response_json(response)
     if body is NOT_JSON:
         raise Failure(
-            "C2", f"HTTP {response.status_code} body is not JSON: {response.content[:80]!r}"
+            "C2",
+            f"HTTP {response.status_code} body is not JSON: {response.content[:80]!r}",
+            title="response is not JSON",
         )
     context = current_context(_request_body(case))
     verdict = context.responses.check(body, status=response.status_code)
@@ -61,6 +63,7 @@ def ordercheck_json_envelope(ctx: Any, response: Response, case: Any) -> None:
             "C2",
             f"not the {'success' if 200 <= response.status_code < 300 else 'error'}"
             f" envelope: {first.hint} ({first.rule})",
+            title="not the documented envelope",
         )
 
 
@@ -73,7 +76,7 @@ def ordercheck_status_code_matches(ctx: Any, response: Response, case: Any) -> N
     context = current_context(_request_body(case))
     for finding in context.responses.check(body, status=response.status_code).errors:
         if finding.rule == "C3":
-            raise Failure("C3", finding.hint)
+            raise Failure("C3", finding.hint, title="status_code and is_success disagree")
 
 
 @schemathesis.check
@@ -91,6 +94,7 @@ def ordercheck_valid_payload_accepted(ctx: Any, response: Response, case: Any) -
         "C5",
         f"a payload valid under the {context.profile} profile got "
         f"HTTP {response.status_code}{detail}",
+        title="valid payload rejected",
     )
 
 
@@ -106,7 +110,9 @@ def ordercheck_invalid_payload_rejected(ctx: Any, response: Response, case: Any)
         if expectation.payload_rule
         else "a request body that is not a JSON payload"
     )
-    raise Failure("C6", f"{what} got HTTP {response.status_code}, not 400")
+    raise Failure(
+        "C6", f"{what} got HTTP {response.status_code}, not 400", title="invalid payload accepted"
+    )
 
 
 @schemathesis.check
@@ -119,6 +125,12 @@ def ordercheck_echo_merchant_order_id(ctx: Any, response: Response, case: Any) -
 def ordercheck_payment_fields_match_method(ctx: Any, response: Response, case: Any) -> None:
     """C8: ONLINE success carries the payment fields; COD success carries none of them."""
     _exchange_rule("C8", response, case)
+
+
+_TITLES = {
+    "C7": "merchant_order_id not echoed",
+    "C8": "payment fields do not match the payment method",
+}
 
 
 def _exchange_rule(rule: str, response: Response, case: Any) -> None:
@@ -134,4 +146,5 @@ def _exchange_rule(rule: str, response: Response, case: Any) -> None:
                 rule,
                 f"{finding.hint} ({finding.path}: expected {finding.expected}, "
                 f"found {finding.found})",
+                title=_TITLES[rule],
             )

@@ -26,7 +26,7 @@ from ordercheck.checks import (
     response_json,
     rule_of,
 )
-from ordercheck.errors import TargetError
+from ordercheck.errors import Failure, TargetError
 from ordercheck.results import Exchange, redact
 from ordercheck.runner._config import FuzzConfig
 from ordercheck.spec import OPERATION_PATH, Spec
@@ -194,8 +194,12 @@ class Client:
             except FailureGroup as group:
                 for failure in group.exceptions:
                     rule = rule_of(failure)
-                    message = getattr(getattr(failure, "exception", None), "message", None)
-                    breaks.append(RuleBreak(rule, failure.title, message or failure.message))
+                    ours = getattr(failure, "exception", None)
+                    if isinstance(ours, Failure):
+                        breaks.append(RuleBreak(rule, ours.title, ours.message))
+                    else:
+                        message = failure.message or f"HTTP {sent.status}: {failure.title}"
+                        breaks.append(RuleBreak(rule, failure.title, message))
         return breaks
 
     def preflight(self) -> None:

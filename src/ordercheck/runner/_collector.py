@@ -120,6 +120,11 @@ class Collector:
     def _is_warning(self, rule: str) -> bool:
         return rule == "C14" and not self.fail_on_latency
 
+    def has_minimal(self, rule: str) -> bool:
+        """Whether a shrunk reproduction of `rule` is already kept."""
+        state = self._rules.get(rule)
+        return state is not None and state.minimal is not None
+
     def minimal(self, rule_break: RuleBreak, sent: Sent, payload_rule: str | None) -> None:
         """Hypothesis shrank a failing payload: keep it as the rule's reproduction."""
         with self._lock:

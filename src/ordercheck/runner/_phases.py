@@ -123,7 +123,8 @@ class PhaseRunner:
     def run(self, phase: PayloadPhase) -> None:
         """Draw up to `phase.budget` payloads, send each once, shrink what fails."""
         memo: dict[bytes, tuple[Sent, list[RuleBreak], str | None]] = {}
-        cap = phase.budget * 2 + 25  # generation, then a bounded number of shrink requests
+        # Generation, then at most as many shrinking requests again (and never under 10).
+        cap = phase.budget + max(10, phase.budget)
 
         def probe(value: Any) -> None:
             key = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
@@ -132,8 +133,11 @@ class PhaseRunner:
                     return
                 memo[key] = self._exchange(value, phase.name)
             sent, breaks, payload_rule = memo[key]
-            if breaks:
-                first = min(breaks, key=_rule_order)
+            # A rule already shrunk earlier in the run is recorded, not shrunk again: a
+            # defect that breaks every payload would otherwise cost a shrink per phase.
+            fresh = [b for b in breaks if not self.collector.has_minimal(b.rule)]
+            if fresh:
+                first = min(fresh, key=_rule_order)
                 raise _failure_type(first.rule)(first, sent, payload_rule)
 
         test = settings(

@@ -51,19 +51,28 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
         yield base_url, True
 
 
-def payload_phases(config: FuzzConfig) -> list[PayloadPhase]:
-    """Valid, edge-case and rule-breaking payloads, from ordercheck's strategies."""
-    from ordercheck.strategies import edge_case_orders, invalid_orders, orders
+def payload_phases(config: FuzzConfig) -> list[tuple[str, list[PayloadPhase]]]:
+    """Valid, edge-case and rule-breaking payloads, from ordercheck's strategies, by stage.
 
-    budget = config.max_examples
+    The invalid stage sweeps the rules: every rule that is an error under the profile gets
+    its share of the budget (at least one payload), so a small budget still breaks each one.
+    """
+    from ordercheck.strategies import breakable_rules, edge_case_orders, invalid_orders, orders
+
+    budget, profile = config.max_examples, config.profile
+    rules = breakable_rules(profile=profile)
+    per_rule = max(1, budget // max(1, len(rules)))
+    valid = orders(profile=profile, sku_ids=config.sku_ids, coupons=config.coupons)
     return [
-        PayloadPhase(
-            "valid",
-            orders(profile=config.profile, sku_ids=config.sku_ids, coupons=config.coupons),
-            budget,
+        ("valid", [PayloadPhase("valid", valid, budget)]),
+        ("edge", [PayloadPhase("edge", edge_case_orders(profile=profile), max(5, budget // 2))]),
+        (
+            "invalid",
+            [
+                PayloadPhase("invalid", invalid_orders(profile=profile, rule=rule), per_rule)
+                for rule in rules
+            ],
         ),
-        PayloadPhase("edge", edge_case_orders(profile=config.profile), max(5, budget // 2)),
-        PayloadPhase("invalid", invalid_orders(profile=config.profile), budget),
     ]
 
 
@@ -118,18 +127,23 @@ def run_fuzz(
 
 
 def _run_payload_phases(
-    runner: PhaseRunner, phases: list[PayloadPhase], workers: int, progress: Progress
+    runner: PhaseRunner,
+    stages: list[tuple[str, list[PayloadPhase]]],
+    workers: int,
+    progress: Progress,
 ) -> None:
     if workers == 1:
-        for phase in phases:
-            progress.start_phase(phase.name)
-            runner.run(phase)
+        for name, phases in stages:
+            progress.start_phase(name)
+            for phase in phases:
+                runner.run(phase)
             progress.end_phase()
         return
     progress.start_phase("payloads")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(runner.run, phase) for phase in phases]:
-            future.result()
+        jobs = [pool.submit(runner.run, phase) for _, phases in stages for phase in phases]
+        for job in jobs:
+            job.result()
     progress.end_phase()
 
 

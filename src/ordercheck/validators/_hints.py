@@ -47,12 +47,16 @@ def _length(rule: Rule, found: Any, field_schema: Mapping[str, Any]) -> tuple[st
     if rule.keyword == "minLength" and rule.value == 1:
         return "a non-empty string", describe(found)
     bound = "at least" if rule.keyword.startswith("min") else "at most"
-    unit = (
-        "characters"
-        if rule.keyword.endswith("Length")
-        else ("entries" if rule.keyword.endswith("Properties") else "items")
-    )
-    return f"{bound} {rule.value} {unit}", f"{size} {unit}"
+    suffix = next(k for k in ("Length", "Properties", "Items") if rule.keyword.endswith(k))
+    noun = {"Length": "character", "Properties": "entry", "Items": "item"}[suffix]
+    return f"{bound} {_count(rule.value, noun)}", _count(size, noun)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 entry``, ``2 entries``, ``0 characters``."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
 def _bound(rule: Rule, found: Any, field_schema: Mapping[str, Any]) -> tuple[str, str]:
