@@ -19,10 +19,12 @@ from ordercheck.cli._fuzz import fuzz_command, run_and_report
 )
 def demo_command(max_examples: int, seed: int | None, report_dir: str) -> None:
     """Fuzz the embedded reference server and write the reports (a clean run exits 0)."""
-    options: dict[str, Any] = {p.name: p.default for p in fuzz_command.params if p.name}
-    options.update(max_examples=max_examples, seed=seed, report_dir=report_dir, base_url=None)
-    for flag in ("dry_run", "variant", "quiet"):
-        options.pop(flag, None)
+    args = ["--max-examples", str(max_examples), "--report-dir", report_dir]
+    if seed is not None:
+        args += ["--seed", str(seed)]
+    # The fuzz command's own parser fills in its defaults, so demo and fuzz cannot drift.
+    options: dict[str, Any] = dict(fuzz_command.make_context("fuzz", args).params)
+    options["base_url"] = None
     code = run_and_report(**options)
     click.echo(
         "Next: `ordercheck fuzz --variant wrong_echo` shows a failing run; "

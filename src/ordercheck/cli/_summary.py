@@ -33,7 +33,9 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         lines += ["", "Findings"]
     for finding in result.findings:
         fg = "yellow" if finding.severity == "warning" else "red"
-        lines.append(f"  {style(finding.rule, fg, bold=True)} {finding.title}: {finding.message}")
+        # Schemathesis explains at length; the terminal gets the first line, the reports all.
+        message = finding.message.strip().splitlines()[0] if finding.message.strip() else ""
+        lines.append(f"  {style(finding.rule, fg, bold=True)} {finding.title}: {message}")
         if finding.payload_rule:
             lines.append(f"     payload breaks: {finding.payload_rule}")
         if finding.exchange is not None:
