@@ -77,6 +77,7 @@ class TextRenderer:
         self.color = color
         self._source: str | None = None
         self._file = Tally()
+        self._files = 0
 
     def _style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.color else text
@@ -84,10 +85,10 @@ class TextRenderer:
     def begin(self) -> str:
         return ""
 
-    def _close_file(self) -> str:
+    def _close_file(self, *, summary: bool = True) -> str:
         if self._source is None:
             return ""
-        text = self._style(f"  {summary_line(self._file)}", dim=True) + "\n\n"
+        text = self._style(f"  {summary_line(self._file)}", dim=True) + "\n\n" if summary else ""
         self._source, self._file = None, Tally()
         return text
 
@@ -112,6 +113,7 @@ class TextRenderer:
             if outcome.problem is not None and outcome.line is None:
                 return out  # a whole file that could not be read: standard error says so
             self._source = outcome.source
+            self._files += 1
             out += self._style(safe_text(outcome.source), bold=True, underline=True) + "\n"
         self._file.add(outcome)
         for finding in outcome.findings:
@@ -120,7 +122,9 @@ class TextRenderer:
 
     def end(self, tally: Tally) -> str:
         colour = {0: "green", 1: "red", 2: "yellow"}[tally.exit_code]
-        return self._close_file() + self._style(summary_line(tally), fg=colour, bold=True) + "\n"
+        # With one file the run's summary says it all; repeating it per file is noise.
+        closing = self._close_file(summary=self._files > 1)
+        return closing + self._style(summary_line(tally), fg=colour, bold=True) + "\n"
 
 
 def _dumps(record: dict[str, Any]) -> str:
