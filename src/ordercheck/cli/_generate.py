@@ -23,12 +23,13 @@ def _invalid_lines(count: int, seed: int, profile: str) -> Iterator[dict[str, An
 
     rules = breakable_rules(profile=profile)[:count]
     seeds = random.Random(seed)
-    drawn = [
-        iter(sample(invalid_orders(profile=profile, rule=rule), share, seed=seeds.getrandbits(64)))
-        for rule, share in ((r, len(range(i, count, len(rules)))) for i, r in enumerate(rules))
-    ]
+    queues = []
+    for index, rule in enumerate(rules):
+        share = len(range(index, count, len(rules)))  # the lines that fall to this rule
+        strategy = invalid_orders(profile=profile, rule=rule)
+        queues.append(iter(sample(strategy, share, seed=seeds.getrandbits(64))))
     for position in range(count if rules else 0):
-        bad = next(drawn[position % len(rules)])
+        bad = next(queues[position % len(rules)])
         line = {"rule": bad.rule, "path": bad.path, "level": bad.level, "payload": bad.payload}
         yield {**line, "also": list(bad.also)} if bad.also else line
 

@@ -1,0 +1,272 @@
+"""Breaking exactly one rule of a schema in an otherwise valid document.
+
+The rules are the catalogue's (`RuleCatalogue`), filtered by the profile's levels; nothing
+is listed by hand.  For each rule a `Plan` says where the rule applies in a document (its
+field template, ``skus.*`` or ``prescriptions[]``, made concrete on the base document) and how
+to break it, from the rule's keyword and its role:
+
+    required         delete the property
+    unknown field    add a property the schema does not declare (``unevaluatedProperties``)
+    property names   rename an existing key to one that breaks the rule (``propertyNames``)
+    anything else    replace the value with one from `_breakers`
+
+Every candidate document goes through the `Oracle`: kept only if it breaks the rule and
+nothing else at the profile's levels.  Where breaking a rule cannot help breaking another (a
+non-string ``payment_method`` fails both ``type`` and ``enum``), the other is named in
+``also`` up front, derived from the spec, and the oracle checks that too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from hypothesis import reject
+from hypothesis import strategies as st
+
+from ordercheck.spec import Profile, Rule
+from ordercheck.strategies._breakers import Around, breaker_for, conforms
+from ordercheck.strategies._model import Oracle, Role, SchemaModel
+from ordercheck.strategies._shape import Shape
+from ordercheck.strategies._text import READABLE
+from ordercheck.validators import json_path
+
+ITEM = "[]"
+VALUE = "*"
+PathStep = str | int
+_DELETE: Any = object()
+# Names a client might send by mistake: spellings of real fields are made from the schema's
+# own property names (see `_misspellings`); these are fields it simply does not have.
+_STRANGERS = ("notes", "channel", "gst_number", "delivery_slot", "gift_wrap")
+
+
+def template_steps(field: str) -> tuple[str, ...]:
+    """``user.address.pincode`` -> (user, address, pincode); ``skus.*`` -> (skus, *);
+    ``prescriptions[]`` -> (prescriptions, []); ``body`` -> ()."""
+    if field == "body":
+        return ()
+    steps: list[str] = []
+    for part in field.split("."):
+        name = part.rstrip(ITEM)
+        steps.append(name)
+        steps.extend([ITEM] * ((len(part) - len(name)) // len(ITEM)))
+    return tuple(steps)
+
+
+def shape_at(shape: Shape | None, steps: Sequence[str]) -> Shape | None:
+    """The shape a field template leads to (None where the schema does not go)."""
+    for step in steps:
+        if shape is None:
+            return None
+        if step == ITEM:
+            shape = shape.items
+        elif step == VALUE:
+            shape = shape.values
+        else:
+            shape = shape.properties.get(step)
+    return shape
+
+
+def _get(document: Any, steps: Sequence[PathStep]) -> Any:
+    for step in steps:
+        document = document[step]
+    return document
+
+
+def _replaced(document: Any, steps: Sequence[PathStep], value: Any) -> Any:
+    """`document` with the value at `steps` replaced (or deleted), copying only the path."""
+    if not steps:
+        return value
+    head, rest = steps[0], steps[1:]
+    if isinstance(document, list):
+        copy = list(document)
+        copy[int(head)] = _replaced(copy[int(head)], rest, value)
+        return copy
+    out = dict(document)
+    if not rest and value is _DELETE:
+        out.pop(str(head), None)
+    else:
+        out[str(head)] = _replaced(out.get(str(head)), rest, value)
+    return out
+
+
+def _renamed(mapping: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    return {(new if key == old else key): value for key, value in mapping.items()}
+
+
+@st.composite
+def _concrete(draw: st.DrawFn, document: Any, template: Sequence[str]) -> list[PathStep]:
+    """`template` made concrete on `document`: an index for ``[]``, a key for ``*``."""
+    steps: list[PathStep] = []
+    node = document
+    for step in template:
+        if step == ITEM:
+            if not isinstance(node, list) or not node:
+                reject()
+            index = draw(st.integers(0, len(node) - 1))
+            steps.append(index)
+            node = node[index]
+        else:
+            if not isinstance(node, dict) or (step == VALUE and not node):
+                reject()
+            key = draw(st.sampled_from(list(node))) if step == VALUE else step
+            steps.append(key)
+            node = node.get(key)
+    return steps
+
+
+def _misspellings(names: Sequence[str]) -> list[str]:
+    """Field names a client could send by mistake: camelCase, capitals, stray plurals."""
+    out: list[str] = []
+    for name in names:
+        head, *rest = name.split("_")
+        out.append(head + "".join(part.title() for part in rest))
+        out.extend([name.upper(), name + "s", name.replace("_", "")])
+    return out
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A document that breaks `rule` (and the unavoidable `also`) at `path`, nothing else."""
+
+    document: Any
+    rule: Rule
+    path: str
+    also: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to break one rule: where it applies, with which shapes, checked by which oracle."""
+
+    rule: Rule
+    role: Role
+    template: tuple[str, ...]
+    shape: Shape
+    owner: Shape | None
+    around: Around | None
+    also: tuple[str, ...]
+    oracle: Oracle
+
+    def exact(self, document: Any) -> bool:
+        """True when `document` breaks this rule (and `also`) and nothing else."""
+        return self.oracle.breaks_exactly(document, self.rule.id, self.also)
+
+    def breaches(self, bases: st.SearchStrategy[Any]) -> st.SearchStrategy[Breach]:
+        """Breaches of this rule, each made from one valid base document."""
+
+        @st.composite
+        def breach(draw: st.DrawFn) -> Breach:
+            base = draw(bases)
+            if self.rule.keyword == "required":
+                return self._delete(draw, base)
+            if self.role == "extra":
+                return self._add(draw, base)
+            if self.role == "keys":
+                return self._rename(draw, base)
+            return self._replace(draw, base)
+
+        return breach()
+
+    def _candidates(self, current: Any) -> st.SearchStrategy[Any]:
+        return st.nothing() if self.around is None else self.around(current)
+
+    def _found(self, document: Any, steps: Sequence[PathStep]) -> Breach:
+        return Breach(document, self.rule, json_path(list(steps)), self.also)
+
+    def _delete(self, draw: st.DrawFn, base: Any) -> Breach:
+        steps = [*draw(_concrete(base, self.template[:-1])), self.rule.value]
+        document = _replaced(base, steps, _DELETE)
+        if not self.exact(document):
+            reject()
+        return self._found(document, steps)
+
+    def _add(self, draw: st.DrawFn, base: Any) -> Breach:
+        owner = self.template[:-1] if self.template[-1:] == (VALUE,) else self.template
+        steps = draw(_concrete(base, owner))
+        container = _get(base, steps)
+        if not isinstance(container, dict):
+            reject()
+        declared = list(self.owner.properties) if self.owner is not None else []
+        names = st.sampled_from([*_misspellings(declared), *_STRANGERS]) | st.text(
+            READABLE, min_size=1, max_size=12
+        )
+        name = draw(names.filter(lambda n: n not in container and n not in declared))
+        candidates = self._candidates(None)
+        value = draw(candidates.filter(lambda v: self.exact(_replaced(base, [*steps, name], v))))
+        return self._found(_replaced(base, [*steps, name], value), [*steps, name])
+
+    def _rename(self, draw: st.DrawFn, base: Any) -> Breach:
+        steps = draw(_concrete(base, self.template))
+        container = _get(base, steps)
+        if not isinstance(container, dict) or not container:
+            reject()
+        old = draw(st.sampled_from(list(container)))
+        candidates = self._candidates(old)
+
+        def exact(new: Any) -> bool:
+            fresh = isinstance(new, str) and new not in container
+            return fresh and self.exact(_replaced(base, steps, _renamed(container, old, new)))
+
+        new = draw(candidates.filter(exact))
+        document = _replaced(base, steps, _renamed(container, old, new))
+        return self._found(document, [*steps, new])
+
+    def _replace(self, draw: st.DrawFn, base: Any) -> Breach:
+        steps = draw(_concrete(base, self.template))
+        try:
+            current = _get(base, steps)
+        except (KeyError, IndexError, TypeError):
+            current = None
+        candidates = self._candidates(current)
+        value = draw(candidates.filter(lambda v: self.exact(_replaced(base, steps, v))))
+        return self._found(_replaced(base, steps, value), steps)
+
+
+def _also(rule: Rule, rules: Sequence[Rule], model: SchemaModel) -> tuple[str, ...]:
+    """Rules that breaking `rule` breaks too, whatever the value: only an ``enum`` or
+    ``const`` on the same field whose every member has the type a ``type`` rule wants."""
+    if rule.keyword != "type":
+        return ()
+    out = []
+    for other in rules:
+        same_place = other.field == rule.field and model.role(other) == model.role(rule)
+        if same_place and other.keyword in ("enum", "const"):
+            members = other.value if other.keyword == "enum" else [other.value]
+            if all(conforms(m, rule.value) for m in members):
+                out.append(other.id)
+    return tuple(out)
+
+
+@cache
+def plans(model: SchemaModel, profile: Profile) -> dict[str, Plan]:
+    """A plan for every rule that is an error under `profile` and can be broken (made once
+    per schema and profile: its strategies are reused, not rebuilt per draw)."""
+    rules = model.error_rules(profile)
+    root = model.shape(profile)
+    out: dict[str, Plan] = {}
+    for rule in rules:
+        role = model.role(rule)
+        template = template_steps(rule.field)
+        owner = template[:-1] if rule.keyword == "required" else template
+        if role == "extra" and owner[-1:] == (VALUE,):
+            owner = owner[:-1]
+        owner_shape = shape_at(root, owner)
+        field_shape = shape_at(root, template)
+        if role == "keys" and owner_shape is not None:
+            field_shape = owner_shape.keys
+        elif role == "extra" and owner_shape is not None:
+            field_shape = owner_shape.extra or owner_shape.values
+        if field_shape is None and rule.keyword != "required":
+            continue
+        shape = field_shape or root
+        around = None if rule.keyword == "required" else breaker_for(rule, shape)
+        if around is None and rule.keyword != "required":
+            continue
+        also = _also(rule, rules, model)
+        out[rule.id] = Plan(
+            rule, role, template, shape, owner_shape, around, also, model.oracle(profile)
+        )
+    return out

@@ -1,0 +1,91 @@
+"""`invalid_orders()`: payloads that break exactly one error-level rule of a profile.
+
+The rules come from `RuleCatalogue(spec.request_schema)` filtered by the profile's levels,
+and each is broken on a complete, realistic, strict-valid order (see `_breaking` for how).
+Under ``documented`` no field is required, so no ``:required`` rule is an error there and
+none is broken.  ``{}`` is never drawn under ``default`` or ``strict``: it breaks every
+required rule at once, which no single label can honestly describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ordercheck.spec import Level, Profile, Spec
+from ordercheck.strategies._breaking import Breach, plans
+from ordercheck.strategies._model import SchemaModel, model_for, profile_argument
+from ordercheck.strategies._orders import build_orders
+from ordercheck.strategies._realism import OrderOptions
+
+
+@dataclass(frozen=True)
+class InvalidOrder:
+    """A payload and the one rule it breaks, where, and at which level.
+
+    `also` is empty except where the spec makes it impossible to break `rule` alone (a
+    ``payment_method`` that is not a string is never ``COD`` or ``ONLINE`` either): it then
+    names the rules that necessarily break with it, at the same path.
+    """
+
+    payload: Any
+    rule: str
+    path: str
+    level: Level
+    also: tuple[str, ...] = ()
+
+
+@cache
+def _complete_orders(model: SchemaModel) -> st.SearchStrategy[dict[str, Any]]:
+    # Every optional field present and every array non-empty: each rule has a place to break.
+    return build_orders(model, OrderOptions(), complete=True)
+
+
+def breakable_rules(*, profile: str = "default", spec: Spec | None = None) -> tuple[str, ...]:
+    """The ids of the rules `invalid_orders` breaks under `profile`, in catalogue order:
+    every rule of the catalogue that is an error there (a rule the validators cannot fail,
+    such as a ``format``, would be left out)."""
+    return tuple(plans(model_for(spec).request, profile_argument(profile)))
+
+
+def _invalid_order(breach: Breach) -> InvalidOrder:
+    return InvalidOrder(
+        breach.document, breach.rule.id, breach.path, breach.rule.level, breach.also
+    )
+
+
+def invalid_orders(
+    *, profile: str = "default", spec: Spec | None = None, rule: str | None = None
+) -> st.SearchStrategy[InvalidOrder]:
+    """Payloads that break exactly one rule that is an error under `profile`, each labelled
+    with the rule id (as in `RuleCatalogue`), the JSON path the validator reports and the
+    rule's level.  Over a run every such rule gets broken; `rule` picks one.
+
+    >>> from hypothesis import find
+    >>> bad = find(invalid_orders(rule="skus.*:minimum"), lambda o: True)
+    >>> bad.rule, bad.path.startswith("$.skus[")
+    ('skus.*:minimum', True)
+    """
+    checked = profile_argument(profile)
+    model = model_for(spec).request
+    if rule is not None and rule not in plans(model, checked):
+        raise InvalidArgument(
+            f"rule={rule!r} is not an error-level rule under profile={profile!r}; "
+            f"choose one of breakable_rules(profile={profile!r})"
+        )
+    return _breaching(model, checked, rule)
+
+
+@cache
+def _breaching(
+    model: SchemaModel, profile: Profile, rule: str | None
+) -> st.SearchStrategy[InvalidOrder]:
+    by_rule = plans(model, profile)
+    bases = _complete_orders(model)
+    chosen = [by_rule[rule]] if rule is not None else list(by_rule.values())
+    breaches = [plan.breaches(bases) for plan in chosen]
+    return st.one_of(breaches).map(_invalid_order) if breaches else st.nothing()

@@ -1,0 +1,167 @@
+"""`ordercheck generate`: JSON Lines that round-trip through validation with the verdict
+their kind promises, byte-identical for one seed, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner, Result
+
+from ordercheck.cli._generate import generate_command
+from ordercheck.errors import InputError
+from ordercheck.spec import PROFILES, RuleCatalogue, load_spec
+from ordercheck.strategies import breakable_rules
+from ordercheck.validators import RequestValidator
+
+CATALOGUE = RuleCatalogue(load_spec().request_schema)
+VALIDATORS = {profile: RequestValidator(profile) for profile in PROFILES}
+
+
+def generate(*args: str) -> Result:
+    return CliRunner().invoke(generate_command, list(args))
+
+
+def lines(result: Result) -> list[Any]:
+    assert result.exit_code == 0, (result.output, result.exception)
+    return [orjson.loads(line) for line in result.stdout_bytes.splitlines()]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("kind", ["valid", "edge"])
+def test_valid_and_edge_lines_validate(kind: str, profile: str) -> None:
+    """Every valid or edge line is a payload the validator of its profile accepts."""
+    payloads = lines(generate("--kind", kind, "-n", "25", "--seed", "3", "--profile", profile))
+    assert len(payloads) == 25
+    for payload in payloads:
+        assert VALIDATORS[profile].check(payload).valid
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_invalid_lines_break_exactly_their_rule(profile: str) -> None:
+    """One line per rule breaks every rule once, exactly as its rule, path and level say."""
+    rules = breakable_rules(profile=profile)
+    result = generate(
+        "--kind", "invalid", "-n", str(len(rules)), "--seed", "5", "--profile", profile
+    )
+    found = lines(result)
+    assert [line["rule"] for line in found] == list(rules)
+    for line in found:
+        assert set(line) <= {"rule", "path", "level", "payload", "also"}
+        errors = {(f.rule, f.path) for f in VALIDATORS[profile].check(line["payload"]).errors}
+        expected = {line["rule"], *line.get("also", [])}
+        assert errors == {(rule, line["path"]) for rule in expected}
+        assert line["level"] == CATALOGUE[line["rule"]].level
+
+
+@pytest.mark.parametrize("kind", ["valid", "edge", "invalid"])
+def test_the_same_seed_gives_the_same_bytes(kind: str) -> None:
+    """Two runs with --seed 7 write byte-identical output; --seed 8 writes other payloads."""
+    first = generate("--kind", kind, "-n", "12", "--seed", "7")
+    again = generate("--kind", kind, "-n", "12", "--seed", "7")
+    other = generate("--kind", kind, "-n", "12", "--seed", "8")
+    assert first.exit_code == again.exit_code == other.exit_code == 0
+    assert first.stdout_bytes == again.stdout_bytes
+    assert first.stdout_bytes != other.stdout_bytes
+
+
+def test_the_same_seed_gives_the_same_bytes_across_processes() -> None:
+    """Interpreters with different hash seeds write the same bytes for one --seed."""
+    code = (
+        "from ordercheck.cli._generate import generate_command; "
+        "generate_command(['--kind', 'valid', '-n', '8', '--seed', '7'])"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        for hash_seed in ("1", "2")
+    ]
+    assert [out.returncode for out in outputs] == [0, 0]
+    assert outputs[0].stdout == outputs[1].stdout
+    assert outputs[0].stdout == generate("--kind", "valid", "-n", "8", "--seed", "7").stdout_bytes
+
+
+def test_without_a_seed_the_chosen_seed_is_told() -> None:
+    """Without --seed the seed used is named on stderr, and passing it back repeats output."""
+    first = generate("--kind", "valid", "-n", "3")
+    seed = first.stderr.rsplit("--seed ", 1)[1].strip()
+    assert generate("--kind", "valid", "-n", "3", "--seed", seed).stdout_bytes == first.stdout_bytes
+
+
+@pytest.mark.parametrize("count", ["0", "1", "70"])
+def test_exactly_n_lines(count: str) -> None:
+    """-n N writes exactly N lines, invalid ones too (past the number of rules)."""
+    assert len(lines(generate("--kind", "invalid", "-n", count, "--seed", "1"))) == int(count)
+
+
+def test_payment_method_fixes_every_order() -> None:
+    """--payment-method ONLINE gives ONLINE orders only."""
+    payloads = lines(generate("--kind", "valid", "-n", "15", "--payment-method", "ONLINE"))
+    assert {p["payment_method"] for p in payloads} == {"ONLINE"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--kind", "valid", "--payment-method", "CASH"],
+        ["--kind", "edge", "--payment-method", "COD"],
+        ["--kind", "invalid", "--sku-catalog", "skus.txt"],
+        ["--kind", "sometimes"],
+        ["--kind", "valid", "--profile", "lenient"],
+    ],
+    ids=["unknown_method", "method_for_edge", "catalog_for_invalid", "kind", "profile"],
+)
+def test_bad_options_are_usage_errors(args: list[str]) -> None:
+    """Options the command cannot use exit with code 2 and a message naming the option."""
+    result = generate(*args)
+    assert result.exit_code == 2
+    assert "--" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["117004\n# pharmacy basics\n\n139559\n340278\n", '["117004", 139559, "340278"]'],
+    ids=["lines", "json"],
+)
+def test_sku_catalog_supplies_every_sku(tmp_path: Path, content: str) -> None:
+    """SKUs come only from the catalogue, given one a line (comments allowed) or as JSON."""
+    catalog = tmp_path / "skus.txt"
+    catalog.write_text(content)
+    payloads = lines(generate("--kind", "valid", "-n", "20", "--sku-catalog", str(catalog)))
+    used = {sku for payload in payloads for sku in payload["skus"]}
+    assert used <= {"117004", "139559", "340278"}
+    assert len(used) > 1
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("117004\nSKU-9\n", "skus.txt:2: $: 'SKU-9' is not a SKU id"),
+        ('["117004", true]', "skus.txt: $[1]: True is not a SKU id"),
+        ("[117004", "skus.txt:1: $: not valid JSON"),
+        ('{"117004": 1}', "skus.txt: $: a JSON catalogue must be an array"),
+        ("# nothing yet\n", "skus.txt: $: no SKU ids"),
+        (None, "skus.txt: $: cannot read the SKU catalogue"),
+    ],
+    ids=["bad_id", "bad_json_item", "bad_json", "not_array", "empty", "missing"],
+)
+def test_bad_sku_catalog_is_an_input_error(tmp_path: Path, content: str | None, where: str) -> None:
+    """A bad catalogue raises a one-line `InputError` (exit 2) naming file and line or index."""
+    catalog = tmp_path / "skus.txt"
+    if content is not None:
+        catalog.write_text(content)
+    result = generate("--kind", "valid", "--sku-catalog", str(catalog))
+    assert isinstance(result.exception, InputError)
+    assert result.exception.exit_code == 2
+    message = str(result.exception)
+    assert message.startswith(str(tmp_path)) and where in message
+    assert "\n" not in message
