@@ -148,9 +148,9 @@ def test_sku_catalog_supplies_every_sku(tmp_path: Path, content: str) -> None:
         ("117004\nSKU-9\n", "skus.txt:2: $: 'SKU-9' is not a SKU id"),
         ('["117004", true]', "skus.txt: $[1]: True is not a SKU id"),
         ("[117004", "skus.txt:1: $: not valid JSON"),
-        ('{"117004": 1}', "skus.txt: $: a JSON catalogue must be an array"),
-        ("# nothing yet\n", "skus.txt: $: no SKU ids"),
-        (None, "skus.txt: $: cannot read the SKU catalogue"),
+        ('{"117004": 1}', "skus.txt: $: expected a JSON array of SKU ids"),
+        ("# nothing yet\n", "skus.txt: $: the file lists no SKU ids"),
+        (None, "skus.txt: $: cannot read the SKU id file"),
     ],
     ids=["bad_id", "bad_json_item", "bad_json", "not_array", "empty", "missing"],
 )

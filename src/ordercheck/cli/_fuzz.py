@@ -136,7 +136,7 @@ def run_and_report(
         max_examples=options["max_examples"],
         seed=options["seed"],
         workers=options["workers"],
-        sku_ids=_values(options["sku_catalog"], "SKU id"),
+        sku_ids=_skus(options["sku_catalog"]),
         coupons=_values(options["coupons"], "coupon code"),
         allow_rejection=options["allow_rejection"],
         rate_limit=options["rate_limit"],
@@ -154,6 +154,12 @@ def run_and_report(
         return EXIT_CONFORMANT
     _print_and_write(result, options, color)
     return EXIT_CONFORMANT if result.conformant else EXIT_FAILURES
+
+
+def _skus(path: object) -> tuple[str, ...] | None:
+    from ordercheck.strategies import read_sku_catalog
+
+    return None if path is None else read_sku_catalog(str(path))
 
 
 def _values(path: object, what: str) -> tuple[str, ...] | None:

@@ -80,7 +80,7 @@ def inline_refs(document: Mapping[str, Any], source: str = "<spec>") -> dict[str
     return walk(copy.deepcopy(dict(document)), ())  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity semantics: a Spec is hashable, cacheable
 class Spec:
     """One loaded spec: the document as written and the schemas every part derives from."""
 
@@ -135,9 +135,14 @@ class Spec:
     def for_profile(self, schema: Any, profile: Profile) -> Any:
         """`schema` compiled down to `profile` (cached per schema object and profile)."""
         key = (id(schema), profile)
-        if key not in self._cache:
-            self._cache[key] = compile_for_levels(schema, PROFILE_LEVELS[profile])
-        return self._cache[key]
+        cached = self._cache.get(key)
+        # The cache keeps the schema alive with its compiled form, so an id is never reused.
+        if cached is None or cached[0] is not schema:
+            cached = self._cache[key] = (
+                schema,
+                compile_for_levels(schema, PROFILE_LEVELS[profile]),
+            )
+        return cached[1]
 
     def openapi_for(self, profile: Profile) -> dict[str, Any]:
         """The whole document, resolved and compiled to `profile`: what Schemathesis loads."""

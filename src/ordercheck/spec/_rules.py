@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ordercheck.errors import SpecError
 from ordercheck.spec._profiles import (
     ASSERTION_KEYWORDS,
     SCHEMA_KEYWORDS,
@@ -76,8 +77,14 @@ class RuleCatalogue:
         return self._by_pointer.get(pointer)
 
     def _add(self, rule: Rule, pointer: SchemaPointer) -> None:
-        self.rules.setdefault(rule.id, rule)
-        self._by_pointer[pointer] = self.rules[rule.id]
+        known = self.rules.setdefault(rule.id, rule)
+        if known.node is not rule.node and known.level != rule.level:
+            # Two constraints with one id at different levels would share a severity.
+            raise SpecError(
+                f"rule {rule.id!r} is declared at two levels ({known.level}, "
+                f"{rule.level}); give one of them an x-rule id"
+            )
+        self._by_pointer[pointer] = known
 
     def _walk(
         self,
