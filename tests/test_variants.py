@@ -9,74 +9,24 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any, Literal
 
-import orjson
 import pytest
 import requests
-from starlette.applications import Starlette
 
 from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import load_spec
 from ordercheck.validators import Finding, ResponseValidator
+from server_helpers import KEY, LOCK, MERCHANT, Target, order
 
-KEY = "1mg_client_access_key"
-MERCHANT = "demo-merchant"
-LOCK = "create_merchant_order : Could not acquire lock"
 RESPONSES = ResponseValidator()
 CONFORMANCE = load_spec().conformance
 FAST_S, CONTENDED_S = 0.01, 0.3  # processing delays: most probes, lock probes
 LATENCY_BUDGET_S = 0.25  # the budget the slow_orders variant is built to exceed
 
 Expect = Literal["accepted", "rejected"] | None
-
-
-@dataclass
-class Target:
-    """A running server: its base URL and its app (whose store counts created orders)."""
-
-    base_url: str
-    app: Starlette
-
-    @property
-    def orders_created(self) -> int:
-        return int(self.app.state.store.orders_created)
-
-    def post(
-        self,
-        payload: Any = None,
-        *,
-        raw: bytes | None = None,
-        key: str | None = KEY,
-        merchant: str = MERCHANT,
-    ) -> requests.Response:
-        headers = {"Content-Type": "application/json"}
-        if key is not None:
-            headers["X-Access-Key"] = key
-        data = raw if raw is not None else orjson.dumps(payload)
-        url = f"{self.base_url}/merchants/{merchant}/orders"
-        return requests.post(url, data=data, headers=headers, timeout=10)
-
-
-def order(method: str = "COD", **changes: Any) -> dict[str, Any]:
-    """A valid order with a fresh lower-case merchant_order_id; `changes` replace fields."""
-    body: dict[str, Any] = {
-        "merchant_order_id": f"v-{uuid.uuid4().hex[:16]}",
-        "payable_amount": "499.00",
-        "payment_method": method,
-        "user": {
-            "first_name": "Aarav",
-            "mobile": "9876543210",
-            "address": {"pincode": "560001", "name": "Aarav Sharma", "street1": "12 MG Road"},
-        },
-        "skus": {"117004": 2, "139559": 1},
-    }
-    body.update(changes)
-    return body
 
 
 def with_user(**changes: Any) -> dict[str, Any]:
