@@ -87,7 +87,8 @@ def test_the_same_seed_gives_the_same_bytes_across_processes() -> None:
     ]
     assert [out.returncode for out in outputs] == [0, 0]
     assert outputs[0].stdout == outputs[1].stdout
-    assert outputs[0].stdout == generate("--kind", "valid", "-n", "8", "--seed", "7").stdout_bytes
+    # Not compared with an in-process run: Hypothesis mixes constants from the project's own
+    # loaded modules into generation, so a pytest process (more modules) draws differently.
 
 
 def test_without_a_seed_the_chosen_seed_is_told() -> None:
