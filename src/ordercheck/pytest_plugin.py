@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -78,6 +78,11 @@ class RuleFailed(Exception):
     """A rule failed; the text is the whole report for that rule."""
 
 
+class CampaignError(Exception):
+    """The fuzzing run could not start (an unreachable target, a bad option): no rule was
+    checked, so none can be said to have failed."""
+
+
 class RuleItem(pytest.Item):
     """One contract rule (``ordercheck::C7_echo_merchant_order_id``)."""
 
@@ -88,7 +93,14 @@ class RuleItem(pytest.Item):
         self.add_marker(f"ordercheck_{rule.scope}")
 
     def runtest(self) -> None:
-        result = _campaign(self.config)
+        try:
+            result = _campaign(self.config)
+        except CampaignError as error:
+            # Not a broken rule: stop the session, which then exits 2 ("interrupted"), the
+            # code `ordercheck fuzz` gives an unreachable target. xdist workers pass a stop
+            # on to the controller, so `-n auto` exits 2 with the same message.
+            self.session.shouldstop = str(error)
+            raise
         outcome = next(r for r in result.rules if r.id == self.rule.id)
         if outcome.status == "not-exercised":
             pytest.skip(f"{self.rule.id} was not exercised (no accepted payload to build on?)")
@@ -96,7 +108,7 @@ class RuleItem(pytest.Item):
             raise RuleFailed(_failure_text(result, self.rule.id))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, RuleFailed):
+        if isinstance(excinfo.value, RuleFailed | CampaignError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
@@ -116,36 +128,51 @@ class RuleSuite(pytest.Collector):
         ]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    # tryfirst: our items must exist before -k and -m deselect.
-    if _enabled(config):
-        items.extend(RuleSuite.from_parent(session, name="ordercheck").collect())
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    # The rule suite joins the session's own collection, beside the test files, so pytest
+    # counts its items ("collected 14 items"), --collect-only lists them, and -k, -m,
+    # --deselect and xdist's scheduling treat them like any other item.
+    report = yield
+    if isinstance(collector, pytest.Session) and report.passed and _enabled(collector.config):
+        suite = RuleSuite.from_parent(collector, name="ordercheck", nodeid="ordercheck")
+        report.result.append(suite)
+    return report
 
 
 def _campaign(config: pytest.Config) -> RunResult:
     """The fuzzing run behind every rule item: once per process (each xdist worker runs its
     own, against its own embedded server when embedded), so no state is shared."""
     if _RESULT not in config.stash:
-        from ordercheck.runner import FuzzConfig, run_fuzz
+        from ordercheck.errors import OrdercheckError
 
-        url = config.getoption("ordercheck_url")
-        config.stash[_RESULT] = run_fuzz(
-            FuzzConfig(
-                base_url=url,
-                path=config.getoption("ordercheck_path"),
-                merchant_id=config.getoption("ordercheck_merchant"),
-                access_key=config.getoption("ordercheck_key"),
-                profile=config.getoption("ordercheck_profile"),
-                max_examples=config.getoption("ordercheck_max_examples"),
-                seed=config.getoption("ordercheck_seed"),
-                allow_rejection=config.getoption("ordercheck_allow_rejection"),
-                variant=None if url else config.getoption("ordercheck_variant"),
-            )
-        )
+        try:
+            config.stash[_RESULT] = _run(config)
+        except OrdercheckError as error:
+            raise CampaignError(f"ordercheck could not run: {error}") from None
     return config.stash[_RESULT]
+
+
+def _run(config: pytest.Config) -> RunResult:
+    from ordercheck.runner import FuzzConfig, run_fuzz
+
+    option = config.getoption
+    url = option("ordercheck_url")
+    return run_fuzz(
+        FuzzConfig(
+            base_url=url,
+            path=option("ordercheck_path"),
+            merchant_id=option("ordercheck_merchant"),
+            access_key=option("ordercheck_key"),
+            profile=option("ordercheck_profile"),
+            max_examples=option("ordercheck_max_examples"),
+            seed=option("ordercheck_seed"),
+            allow_rejection=option("ordercheck_allow_rejection"),
+            variant=None if url else option("ordercheck_variant"),
+        )
+    )
 
 
 def _failure_text(result: RunResult, rule_id: str) -> str:
@@ -169,11 +196,20 @@ def _failure_text(result: RunResult, rule_id: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def reference_server() -> Iterator[str]:
-    """The embedded reference server, live on a loopback port for the session: its URL."""
+def reference_server(pytestconfig: pytest.Config) -> Iterator[str]:
+    """The embedded reference server, live on a loopback port for the session: its URL.
+
+    It knows the session's merchant and key (``--ordercheck-merchant``, ``--ordercheck-key``
+    or ``$ORDERCHECK_ACCESS_KEY``), so `order_api` is admitted whatever they are."""
     from ordercheck.server import create_app, running_server
 
-    with running_server(create_app()) as url:
+    option = pytestconfig.getoption
+    app = create_app(
+        merchant_id=option("ordercheck_merchant"),
+        access_key=option("ordercheck_key"),
+        profile=option("ordercheck_profile"),
+    )
+    with running_server(app) as url:
         yield url
 
 

@@ -1,0 +1,310 @@
+"""The pytest plugin as users run it: `pytest` in a fresh subprocess (pytester), each contract
+rule one item; the QA examples against a broken server; and the CI gate of examples/ci.
+
+Every run is a subprocess because each one starts servers and Hypothesis of its own, as a
+user's run would. The inner project is strict (`filterwarnings = error`,
+`--strict-markers`), so the plugin must not warn and must register its markers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from ordercheck.server import create_app, running_server
+from ordercheck.spec import load_spec
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "qa"
+GATE = ROOT / "examples" / "ci" / "gate.sh"
+RULES = list(load_spec().conformance.values())
+NODE = {rule.id: f"ordercheck::{rule.slug}" for rule in RULES}
+# Small and seeded: every variant used here is still caught, and a run takes a few seconds.
+EMBEDDED = ("--ordercheck-embedded", "--ordercheck-max-examples", "8", "--ordercheck-seed", "1")
+SECRET = "s3cr3t-key-value"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """An empty, strict pytest project, run without a cache directory or a key from the
+    developer's environment."""
+    monkeypatch.delenv("ORDERCHECK_ACCESS_KEY", raising=False)
+    pytester.makeini(
+        "[pytest]\naddopts = --strict-markers -p no:cacheprovider\nfilterwarnings = error\n"
+    )
+    return pytester
+
+
+def junit_outcomes(path: Path) -> dict[str, str]:
+    """Per node id, what a JUnit XML file records: passed, failure, error or skipped."""
+    outcomes = {}
+    for case in ET.parse(path).iter("testcase"):
+        marks = {child.tag for child in case} & {"failure", "error", "skipped"}
+        outcomes[f"{case.get('classname')}::{case.get('name')}"] = (
+            marks.pop() if marks else "passed"
+        )
+    return outcomes
+
+
+def every_rule(**exceptions: str) -> dict[str, str]:
+    """All 14 rule items passed, but for `exceptions` (rule id to outcome)."""
+    return {NODE[rule.id]: exceptions.get(rule.id, "passed") for rule in RULES}
+
+
+def collected(result: pytest.RunResult) -> list[str]:
+    """The rule items a `--collect-only -q` run listed, in order."""
+    return [line for line in result.outlines if line.startswith("ordercheck::")]
+
+
+def test_plugin_is_registered_through_the_pytest11_entry_point() -> None:
+    """Installing ordercheck registers the plugin module with pytest under the name ordercheck."""
+    plugins = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert plugins.get("ordercheck") == "ordercheck.pytest_plugin"
+
+
+def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pytester) -> None:
+    """Without the options the plugin is loaded but adds no item, imports no runner or server
+    and starts no server thread."""
+    project.makepyfile(
+        """
+        import sys, threading
+
+        def test_plain():
+            assert "ordercheck.pytest_plugin" in sys.modules
+            heavy = {"ordercheck.runner", "ordercheck.server", "ordercheck.validators"}
+            assert heavy.isdisjoint(sys.modules)
+            assert not [t for t in threading.enumerate() if t.name == "ordercheck-server"]
+        """
+    )
+    result = project.runpytest_subprocess("-v")
+    assert result.ret == 0
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["plugins:*ordercheck-*", "*collected 1 item"])
+    assert "ordercheck::" not in result.stdout.str()
+
+
+def test_fixtures_use_the_session_key_and_merchant(project: pytest.Pytester) -> None:
+    """With --ordercheck-key and --ordercheck-merchant, `order_api` sends them and the
+    `reference_server` it talks to accepts them: an order is created."""
+    project.makepyfile(
+        """
+        ORDER = {
+            "merchant_order_id": "qa-fixture-1", "payable_amount": "1.00",
+            "payment_method": "COD", "skus": {"100000": 1},
+            "user": {"first_name": "Ravi", "mobile": "9000000000",
+                     "address": {"pincode": "411001", "name": "Ravi", "street1": "12 MG Road"}},
+        }
+
+        def test_order(order_api, ordercheck_target, reference_server, order_validator):
+            assert ordercheck_target == reference_server
+            assert order_validator.check(ORDER).valid
+            sent = order_api.create_order(ORDER)
+            assert sent.exchange.url.endswith("/merchants/acme/orders")
+            assert (sent.status, order_api.check(sent)) == (200, [])
+        """
+    )
+    result = project.runpytest_subprocess(
+        f"--ordercheck-key={SECRET}", "--ordercheck-merchant=acme"
+    )
+    result.assert_outcomes(passed=1)
+    assert SECRET not in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_reference_server_passes_all_fourteen_rules(project: pytest.Pytester) -> None:
+    """`pytest --ordercheck-embedded` collects one item per rule C1-C14 and all of them pass."""
+    result = project.runpytest_subprocess(*EMBEDDED, "--junitxml=reference.xml")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["collected 14 items"])
+    result.assert_outcomes(passed=14)
+    assert junit_outcomes(project.path / "reference.xml") == every_rule()
+    assert list(junit_outcomes(project.path / "reference.xml")) == list(NODE.values())
+
+
+@pytest.mark.slow
+def test_broken_echo_fails_c7_alone_with_a_reproduction(project: pytest.Pytester) -> None:
+    """Against wrong_echo only C7 fails, its text has the minimal payload and a curl, and the
+    access key given with --ordercheck-key appears nowhere in the output or the JUnit XML."""
+    result = project.runpytest_subprocess(
+        *EMBEDDED,
+        "--ordercheck-variant=wrong_echo",
+        f"--ordercheck-key={SECRET}",
+        "--junitxml=echo.xml",
+    )
+    assert result.ret == 1
+    assert junit_outcomes(project.path / "echo.xml") == every_rule(C7="failure")
+    result.stdout.fnmatch_lines(
+        [
+            "*ordercheck::C7_echo_merchant_order_id*",
+            "C7 merchant_order_id not echoed: *",
+            "  minimal payload: *",
+            "  response: HTTP 200 *",
+            "  reproduce: curl -sS -X POST http://127.0.0.1:*"
+            '"X-Access-Key: $ORDERCHECK_ACCESS_KEY"*',
+            "FAILED ordercheck::C7_echo_merchant_order_id - C7 *",
+        ]
+    )
+    assert SECRET not in result.stdout.str() + result.stderr.str()
+    assert SECRET not in (project.path / "echo.xml").read_text()
+
+
+@pytest.mark.slow
+def test_xdist_run_agrees_with_the_serial_run(project: pytest.Pytester) -> None:
+    """Against accepts_missing_mobile only C6 fails, and `-n 2` gives every item the same
+    outcome as the serial run (each worker fuzzes its own embedded server)."""
+    broken = (*EMBEDDED, "--ordercheck-variant=accepts_missing_mobile")
+    serial = project.runpytest_subprocess(*broken, "--junitxml=serial.xml")
+    parallel = project.runpytest_subprocess(*broken, "-p", "xdist", "-n", "2", "--junitxml=n2.xml")
+    assert (serial.ret, parallel.ret) == (1, 1)
+    parallel.stdout.fnmatch_lines(["2 workers [[]14 items[]]"])
+    serial.stdout.fnmatch_lines(
+        ["C6 invalid payload accepted: *", "  payload breaks: user*mobile*"]
+    )
+    expected = every_rule(C6="failure")
+    assert junit_outcomes(project.path / "serial.xml") == expected
+    assert junit_outcomes(project.path / "n2.xml") == expected
+
+
+EXCHANGE = [rule.id for rule in RULES if rule.scope == "exchange"]
+SEQUENCE = [rule.id for rule in RULES if rule.scope == "sequence"]
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (("-k", "C10"), ["C10"]),
+        (("-m", "not ordercheck_sequence"), EXCHANGE),
+        (("-m", "ordercheck_sequence"), SEQUENCE),
+        (("--deselect", "ordercheck::C14_latency_budget"), [*EXCHANGE, *SEQUENCE[:-1]]),
+    ],
+    ids=["k", "m-not-sequence", "m-sequence", "deselect"],
+)
+def test_rules_are_selected_like_any_test(
+    project: pytest.Pytester, selection: tuple[str, str], expected: list[str]
+) -> None:
+    """-k, -m on the scope markers and --deselect by node id pick rule items as they pick
+    tests (collection only: no server, no fuzzing, so in-process)."""
+    result = project.runpytest_inprocess(
+        "--ordercheck-embedded", *selection, "--collect-only", "-q"
+    )
+    assert result.ret == 0
+    assert collected(result) == [NODE[rule] for rule in expected]
+    assert (len(EXCHANGE), len(SEQUENCE)) == (8, 6)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (just released by the OS)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_unreachable_target_stops_the_session_with_exit_2(project: pytest.Pytester) -> None:
+    """An unreachable --ordercheck-url stops the run after one item with exit code 2 and the
+    reason, instead of reporting 14 broken rules."""
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = project.runpytest_subprocess(f"--ordercheck-url={url}")
+    assert result.ret == 2
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [f"ordercheck could not run: cannot reach {url}: *", f"*Interrupted: *cannot reach {url}*"]
+    )
+
+
+@pytest.mark.slow
+def test_qa_examples_catch_a_server_that_breaks_the_echo(project: pytest.Pytester) -> None:
+    """The worked examples, pointed with --ordercheck-url at a server that upper-cases the
+    echoed merchant_order_id, fail the echo example and pass the others."""
+    # Shrinking the failing example costs seconds over HTTP, and only pass or fail matters.
+    project.makepyfile(
+        no_shrink="""
+        from hypothesis import Phase, settings
+
+        settings.register_profile("no_shrink", phases=[Phase.explicit, Phase.generate])
+        """
+    )
+    with running_server(create_app(variant="wrong_echo", access_key=SECRET)) as url:
+        result = project.runpytest_subprocess(
+            str(EXAMPLES),
+            f"--ordercheck-key={SECRET}",
+            "-p",
+            "no_shrink",
+            "--hypothesis-profile=no_shrink",
+            f"--ordercheck-url={url}",
+            "-m",
+            "not ordercheck",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=qa.xml",
+        )
+    assert result.ret == 1
+    outcomes = junit_outcomes(project.path / "qa.xml")
+    failed = sorted(node.rsplit("::", 1)[1] for node, seen in outcomes.items() if seen != "passed")
+    assert failed == ["test_valid_online_order_is_created"]
+    assert len(outcomes) == 6
+
+
+def run_gate(
+    cwd: Path, base_url: str | None, key: str = SECRET, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """examples/ci/gate.sh as CI runs it, with ordercheck already installed (this venv)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERCHECK_")}
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        ORDERCHECK_SKIP_INSTALL="1",
+        ORDERCHECK_ACCESS_KEY=key,
+    )
+    if base_url is not None:
+        env["ORDERCHECK_BASE_URL"] = base_url
+    return subprocess.run(
+        ["bash", str(GATE), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,  # the exit code is what the tests look at
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("variant", "code"), [(None, 0), ("wrong_echo", 1)])
+def test_gate_passes_the_exit_code_through_and_keeps_the_reports(
+    tmp_path: Path, variant: str | None, code: int
+) -> None:
+    """gate.sh exits 0 against the reference and 1 against a broken server, and leaves
+    junit.xml, report.html and report.json under reports/ either way, without the key."""
+    with running_server(create_app(access_key=SECRET, variant=variant)) as url:
+        gate = run_gate(tmp_path, url, SECRET, "--max-examples", "5", "--seed", "1")
+    assert gate.returncode == code, gate.stderr
+    reports = tmp_path / "reports"
+    written = {name: (reports / name).read_text() for name in ("junit.xml", "report.html")}
+    assert (reports / "report.json").is_file()
+    failed = [
+        case.get("name", "")
+        for case in ET.fromstring(written["junit.xml"]).iter("testcase")
+        if case.find("failure") is not None
+    ]
+    assert [name.split("_")[0] for name in failed] == (["C7"] if variant else [])
+    assert SECRET not in gate.stdout + gate.stderr + "".join(written.values())
+
+
+def test_gate_exits_2_for_an_unreachable_target_or_a_missing_url(tmp_path: Path) -> None:
+    """gate.sh exits 2, with no report, when the target cannot be reached or no URL is set."""
+    unreachable = run_gate(tmp_path, f"http://127.0.0.1:{closed_port()}")
+    assert unreachable.returncode == 2, unreachable.stderr
+    assert "unreachable target" in unreachable.stderr
+    missing = run_gate(tmp_path, None)
+    assert missing.returncode == 2
+    assert "set ORDERCHECK_BASE_URL" in missing.stderr
+    assert not (tmp_path / "reports" / "report.html").exists()
