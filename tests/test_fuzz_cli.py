@@ -219,3 +219,12 @@ def test_workers_reach_the_same_verdict() -> None:
         FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity", workers=2)
     )
     assert [(r.id, r.status) for r in serial.rules] == [(r.id, r.status) for r in parallel.rules]
+
+
+def test_refused_access_key_exits_2_naming_the_options() -> None:
+    """A key the target refuses is a usage error (exit 2), not a list of broken rules."""
+    run = ordercheck("fuzz", "--max-examples", "1", "--access-key", "not-the-key")
+    assert run.returncode == 2
+    assert "refuses the access key for merchant 'demo-merchant' (HTTP 401)" in run.stderr
+    assert "not-the-key" not in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr

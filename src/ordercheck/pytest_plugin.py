@@ -61,6 +61,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="REGEX",
         help="400 messages that are declared business rules, not C5 failures.",
     )
+    group.addoption(
+        "--ordercheck-latency-budget-ms",
+        type=float,
+        default=2000.0,
+        help="C14: the p95 latency budget.",
+    )
+    group.addoption(
+        "--ordercheck-fail-on-latency",
+        action="store_true",
+        help="Make C14 fail instead of only warning.",
+    )
     group.addoption("--ordercheck-variant", default=None, help=argparse.SUPPRESS)
 
 
@@ -170,24 +181,35 @@ def _run(config: pytest.Config) -> RunResult:
             max_examples=option("ordercheck_max_examples"),
             seed=option("ordercheck_seed"),
             allow_rejection=option("ordercheck_allow_rejection"),
+            latency_budget_ms=option("ordercheck_latency_budget_ms"),
+            fail_on_latency=option("ordercheck_fail_on_latency"),
             variant=None if url else option("ordercheck_variant"),
         )
     )
 
 
 def _failure_text(result: RunResult, rule_id: str) -> str:
+    from ordercheck.results import compact_json
+
     lines = []
     for finding in (f for f in result.findings if f.rule == rule_id):
         lines.append(f"{finding.rule} {finding.title}: {finding.message}")
         if finding.payload_rule:
             lines.append(f"  payload breaks: {finding.payload_rule}")
         if finding.exchange is not None:
-            sent = finding.exchange.raw_body or finding.exchange.body
-            lines.append(f"  minimal payload: {sent!r}")
-            lines.append(
-                f"  response: HTTP {finding.exchange.status} "
-                f"{finding.exchange.response_body or finding.exchange.response_text!r}"
+            exchange = finding.exchange
+            sent = (
+                exchange.raw_body
+                if exchange.raw_body is not None
+                else (compact_json(exchange.body))
             )
+            lines.append(f"  minimal payload: {sent}")
+            got = (
+                exchange.response_text
+                if exchange.response_body is None
+                else compact_json(exchange.response_body)
+            )
+            lines.append(f"  response: HTTP {exchange.status} {got}")
             lines.append(f"  reproduce: {finding.curl}")
     return "\n".join(lines) or f"{rule_id} failed"
 
@@ -224,13 +246,17 @@ def ordercheck_target(request: pytest.FixtureRequest) -> str:
 def order_api(request: pytest.FixtureRequest, ordercheck_target: str) -> OrderApi:
     """A client bound to the target, with the session's merchant and key."""
     from ordercheck.runner import OrderApi
+    from ordercheck.spec import OPERATION_PATH
 
     option = request.config.getoption
+    # A custom path template applies to a real target; the embedded server has the default.
+    remote = option("ordercheck_url") is not None
     return OrderApi(
         ordercheck_target,
         merchant_id=option("ordercheck_merchant"),
         access_key=option("ordercheck_key"),
         profile=option("ordercheck_profile"),
+        path=option("ordercheck_path") if remote else OPERATION_PATH,
     )
 
 

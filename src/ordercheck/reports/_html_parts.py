@@ -137,7 +137,7 @@ def _count_table(counts: dict[str, int], heading: str, empty: str, code: bool = 
     if not counts:
         return f'<p class="empty">{esc(empty)}</p>'
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    top = max(counts.values())
+    top = max(counts.values()) or 1  # all zero (nothing documented was seen): empty sparks
     rows = []
     for key, count in ordered[:MAX_MESSAGE_ROWS]:
         cell = f"<code>{esc(key)}</code>" if code else esc(key)

@@ -11,7 +11,7 @@ from typing import Any
 from ordercheck.checks import ExchangeContext, Expectation
 from ordercheck.runner._client import KEEP, Client, RuleBreak, Sent
 from ordercheck.runner._config import FuzzConfig
-from ordercheck.spec import Spec, check_profile, load_spec
+from ordercheck.spec import OPERATION_PATH, Spec, check_profile, load_spec
 from ordercheck.validators import RequestValidator
 
 
@@ -31,6 +31,7 @@ class OrderApi:
         merchant_id: str = "demo-merchant",
         access_key: str = "1mg_client_access_key",
         profile: str = "default",
+        path: str = OPERATION_PATH,
         spec: Spec | None = None,
     ):
         self.config = FuzzConfig(
@@ -38,6 +39,7 @@ class OrderApi:
             merchant_id=merchant_id,
             access_key=access_key,
             profile=check_profile(profile),
+            path=path,
         )
         self.spec = spec or load_spec()
         self._client = Client(self.spec, self.config, base_url)

@@ -203,16 +203,27 @@ class Client:
         return breaks
 
     def preflight(self) -> None:
-        """Fail fast, with one line, when the target cannot be reached at all."""
+        """Fail fast, with one line, when the target cannot be reached or refuses the key.
+
+        An empty order with the configured key: a conformant server checks the key first, so
+        401/403 here means every order of the run would be refused for the key, not judged.
+        """
         try:
-            requests.post(
+            response = requests.post(
                 self.url_for(self.config.merchant_id),
                 data=b"{}",
-                headers={"Content-Type": "application/json"},
+                headers=self._headers(KEEP),
                 timeout=self.config.timeout_s,
-            ).close()
+            )
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+        response.close()
+        if response.status_code in (401, 403):
+            raise TargetError(
+                f"{self.base_url} refuses the access key for merchant "
+                f"{self.config.merchant_id!r} (HTTP {response.status_code}); "
+                "check --access-key (or ORDERCHECK_ACCESS_KEY) and --merchant-id"
+            )
 
 
 def _with(record: Exchange, **changes: Any) -> Exchange:
