@@ -223,7 +223,10 @@ def test_workers_reach_the_same_verdict() -> None:
 
 def test_refused_access_key_exits_2_naming_the_options() -> None:
     """A key the target refuses is a usage error (exit 2), not a list of broken rules."""
-    run = ordercheck("fuzz", "--max-examples", "1", "--access-key", "not-the-key")
+    with running_server(create_app()) as url:
+        run = ordercheck(
+            "fuzz", "--base-url", url, "--max-examples", "1", "--access-key", "not-the-key"
+        )
     assert run.returncode == 2
     assert "refuses the access key for merchant 'demo-merchant' (HTTP 401)" in run.stderr
     assert "not-the-key" not in run.stdout + run.stderr
