@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -63,3 +64,20 @@ def order(method: str = "COD", **changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+def burst(target: Target, payload: dict[str, Any], n: int = 8) -> list[requests.Response]:
+    """`n` identical requests released together from `n` threads."""
+    barrier = threading.Barrier(n)
+    replies: list[requests.Response] = []
+
+    def send() -> None:
+        barrier.wait()
+        replies.append(target.post(payload))
+
+    threads = [threading.Thread(target=send) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return replies

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ import ordercheck.server
 from ordercheck.cli._serve import serve_command
 from ordercheck.server import VARIANTS, UnknownVariantError, create_app, running_server
 from ordercheck.validators import RequestValidator, ResponseValidator
-from server_helpers import KEY, LOCK, MERCHANT, Target, order
+from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
 
 RESPONSES = ResponseValidator()
 
@@ -184,23 +183,6 @@ def test_replay_with_different_body_is_rejected(server: Target) -> None:
     body = assert_error(server.post(changed), 400)
     assert "already used" in body["error"]["message"]
     assert server.orders_created == before
-
-
-def burst(target: Target, payload: dict[str, Any], n: int = 8) -> list[requests.Response]:
-    """`n` identical requests released together from `n` threads."""
-    barrier = threading.Barrier(n)
-    replies: list[requests.Response] = []
-
-    def send() -> None:
-        barrier.wait()
-        replies.append(target.post(payload))
-
-    threads = [threading.Thread(target=send) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return replies
 
 
 def test_concurrent_identical_requests_create_one_order() -> None:

@@ -7,7 +7,6 @@ reference must see nothing broken at all.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -19,7 +18,7 @@ import requests
 from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import load_spec
 from ordercheck.validators import Finding, ResponseValidator
-from server_helpers import KEY, LOCK, MERCHANT, Target, order
+from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
 
 RESPONSES = ResponseValidator()
 CONFORMANCE = load_spec().conformance
@@ -117,18 +116,7 @@ def replay_changed_body(target: Target) -> set[str]:
 def concurrent_burst(target: Target, n: int = 8) -> set[str]:
     """`n` identical requests at once: one order; the others the lock error or the same id."""
     payload, before = order(), target.orders_created
-    barrier = threading.Barrier(n)
-    replies: list[requests.Response] = []
-
-    def send() -> None:
-        barrier.wait()
-        replies.append(target.post(payload))
-
-    threads = [threading.Thread(target=send) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    replies = burst(target, payload, n)
     rules = set().union(*(broken(r, payload) for r in replies))
     ids = {r.json()["data"]["order_id"] for r in replies if r.status_code == 200}
     others_ok = all(r.status_code == 200 or _is_lock_error(r) for r in replies)
