@@ -37,8 +37,9 @@ from typing import IO, Any, Literal, NamedTuple
 
 from ordercheck.errors import InputError
 from ordercheck.inputs import Payload, RawPayload, iter_raw, parse
+from ordercheck.json_tools import json_path
 from ordercheck.spec import Profile, check_profile
-from ordercheck.validators import Finding, RequestValidator, ResponseValidator, json_path
+from ordercheck.validators import Finding, RequestValidator, ResponseValidator
 
 Kind = Literal["request", "response"]
 KINDS: tuple[Kind, ...] = ("request", "response")

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 from hypothesis import strategies as st
 
+from ordercheck.json_tools import conforms
 from ordercheck.spec import Rule
 from ordercheck.strategies._shape import Shape, shape_of
 from ordercheck.strategies._text import READABLE, near_misses, strings
@@ -38,27 +39,6 @@ Breaker = Callable[[Rule, Shape], "Around | None"]
 
 _SMALL_LISTS = st.lists(SCALARS, max_size=2)
 _SMALL_DICTS = st.dictionaries(st.text(READABLE, max_size=6), SCALARS, max_size=2)
-
-
-def _is_type(value: Any, json_type: str) -> bool:
-    checks: dict[str, Callable[[Any], bool]] = {
-        "null": lambda v: v is None,
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: (
-            (isinstance(v, int) and not isinstance(v, bool))
-            or (isinstance(v, float) and v.is_integer())
-        ),
-        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-        "string": lambda v: isinstance(v, str),
-        "array": lambda v: isinstance(v, list),
-        "object": lambda v: isinstance(v, dict),
-    }
-    return checks[json_type](value)
-
-
-def conforms(value: Any, types: Any) -> bool:
-    """Whether `value` has one of the JSON `types` (a name or a list of names)."""
-    return any(_is_type(value, t) for t in ([types] if isinstance(types, str) else types))
 
 
 def _retyped(current: Any) -> list[Any]:

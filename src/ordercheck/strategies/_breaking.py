@@ -26,12 +26,12 @@ from typing import Any
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from ordercheck.json_tools import conforms, json_path
 from ordercheck.spec import Profile, Rule
-from ordercheck.strategies._breakers import Around, breaker_for, conforms
+from ordercheck.strategies._breakers import Around, breaker_for
 from ordercheck.strategies._model import Oracle, Role, SchemaModel
 from ordercheck.strategies._shape import Shape
 from ordercheck.strategies._text import READABLE
-from ordercheck.validators import json_path
 
 ITEM = "[]"
 VALUE = "*"

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from hypothesis.errors import InvalidArgument
 
+from ordercheck.json_tools import fast_validator
 from ordercheck.spec import (
     PROFILE_LEVELS,
     Level,
@@ -24,7 +25,7 @@ from ordercheck.spec import (
     compile_for_levels,
     load_spec,
 )
-from ordercheck.strategies._shape import Shape, shape_of, validator_for
+from ordercheck.strategies._shape import Shape, shape_of
 
 # Where a rule's schema object sits relative to its field: on the value itself, on the
 # object's property names (``propertyNames``), or on the properties it does not declare
@@ -93,7 +94,7 @@ class Oracle:
         self.schema = schema
         self.catalogue = catalogue
         self.levels = levels
-        self._valid = validator_for(compile_for_levels(schema, levels))
+        self._valid = fast_validator(compile_for_levels(schema, levels))
         self._without: dict[frozenset[str], Any] = {}
 
     def valid(self, document: Any) -> bool:
@@ -104,7 +105,7 @@ class Oracle:
         if rule_ids not in self._without:
             rules = [self.catalogue[r] for r in rule_ids]
             schema = compile_for_levels(without_rules(self.schema, rules), self.levels)
-            self._without[rule_ids] = validator_for(schema)
+            self._without[rule_ids] = fast_validator(schema)
         return bool(self._without[rule_ids].is_valid(document))
 
     def breaks_exactly(self, document: Any, rule_id: str, also: tuple[str, ...] = ()) -> bool:

@@ -16,20 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema_rs
-
-JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
+from ordercheck.json_tools import JSON_TYPES, fast_validator
 
 # One value of each JSON type: a schema that rejects all of them accepts nothing useful,
 # which is how an ``unevaluatedProperties: {not: {}}`` (or ``false``) closes an object.
 _PROBES: tuple[Any, ...] = (None, True, 0, 1, 0.5, "", "x", [], {})
-
-
-def validator_for(schema: Any) -> Any:
-    """A jsonschema-rs validator, the engine of the request validator's fast path."""
-    return jsonschema_rs.Draft202012Validator(
-        schema if not isinstance(schema, Mapping) else dict(schema), validate_formats=False
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,5 +177,5 @@ def shape_of(schema: Any) -> Shape:
         items=sub.get("items"),
         min_items=int(got.bound("minItems", max, 0)),
         max_items=got.bound("maxItems", min),
-        _validator=validator_for(schema),
+        _validator=fast_validator(schema),
     )

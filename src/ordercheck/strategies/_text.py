@@ -15,8 +15,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ordercheck.json_tools import fast_validator
 from ordercheck.strategies._regex import class_alphabet, pattern_strings
-from ordercheck.strategies._shape import validator_for
 
 # Characters that read like text: letters, marks, digits, punctuation and spaces.
 READABLE = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "Zs"))
@@ -35,7 +35,7 @@ _DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९
 
 @lru_cache(maxsize=512)
 def _pattern_validator(pattern: str) -> Any:
-    return validator_for({"type": "string", "pattern": pattern})
+    return fast_validator({"type": "string", "pattern": pattern})
 
 
 def matches(pattern: str, text: str) -> bool:

@@ -8,7 +8,7 @@ The public API is `RequestValidator`, `ResponseValidator`, `Finding` and `Verdic
         print(finding.rule, finding.path, finding.hint)
 """
 
-from ordercheck.validators._findings import Finding, Severity, Verdict, describe, json_path
+from ordercheck.validators._findings import Finding, Severity, Verdict, describe
 from ordercheck.validators.request import RequestValidator
 from ordercheck.validators.response import ResponseValidator
 
@@ -19,5 +19,4 @@ __all__ = [
     "Severity",
     "Verdict",
     "describe",
-    "json_path",
 ]

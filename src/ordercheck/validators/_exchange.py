@@ -9,17 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ordercheck.json_tools import is_json_type
 from ordercheck.spec import PROFILE_LEVELS, ConformanceRule, Level, Profile, Spec
 from ordercheck.validators._findings import Finding, Severity, describe
 
 ALLOWED_STATUSES = frozenset({200, 400, 401, 403})
-
-
-def _is_integer(value: Any) -> bool:
-    """An integer as JSON Schema counts it: ``2.0`` is one, ``true`` is not."""
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 class ExchangeRules:
@@ -157,7 +151,7 @@ class ExchangeRules:
             return
         checks = {
             "action": data.get("action") == "map_payment",
-            "payment_id": _is_integer(data.get("payment_id")),
+            "payment_id": is_json_type(data.get("payment_id"), "integer"),
             "payment_aggregator": isinstance(data.get("payment_aggregator"), str)
             and bool(data.get("payment_aggregator")),
         }

@@ -8,8 +8,9 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from ordercheck.json_tools import PathStep, json_path
 from ordercheck.spec import PROFILE_LEVELS, Profile, Rule, RuleCatalogue
-from ordercheck.validators._findings import Finding, PathStep, Severity, json_path
+from ordercheck.validators._findings import Finding, Severity
 from ordercheck.validators._hints import explain
 
 

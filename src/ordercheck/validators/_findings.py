@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from ordercheck.spec import Level
 
 Severity = Literal["error", "warning"]
-PathStep = str | int
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -51,22 +46,6 @@ class Verdict:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == "warning")
-
-
-def json_path(steps: Sequence[PathStep]) -> str:
-    """``["user", "address", "pincode"]`` -> ``$.user.address.pincode``; keys that are not
-    identifiers (SKU ids) use brackets: ``$.skus['117004']``."""
-    out = "$"
-    for step in steps:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        elif _IDENTIFIER.match(step):
-            out += f".{step}"
-        else:
-            escaped = json.dumps(step, ensure_ascii=False)[1:-1].replace('\\"', '"')
-            quoted = escaped.replace("'", "\\'")
-            out += f"['{quoted}']"
-    return out
 
 
 def short(value: Any, limit: int = 40) -> str:

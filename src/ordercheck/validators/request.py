@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordercheck.json_tools import fast_answer, fast_validator, precise_validator
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import fast_answer, fast_validator, precise_validator
 from ordercheck.validators._explain import Explainer
 from ordercheck.validators._findings import Finding, Verdict
 

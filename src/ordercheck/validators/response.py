@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ordercheck.json_tools import fast_answer, fast_validator, precise_validator
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import fast_answer, fast_validator, precise_validator
 from ordercheck.validators._exchange import ExchangeRules
 from ordercheck.validators._explain import Explainer
 from ordercheck.validators._findings import Verdict
