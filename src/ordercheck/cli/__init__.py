@@ -21,11 +21,12 @@ def cli() -> None:
 
 def _register() -> None:
     # Imported here so that `ordercheck --help` stays cheap and each command owns its module.
-    from ordercheck.cli import _demo, _fuzz, _replay, _serve, _spec, _validate
+    from ordercheck.cli import _demo, _fuzz, _generate, _replay, _serve, _spec, _validate
 
     for command in (
         _fuzz.fuzz_command,
         _demo.demo_command,
+        _generate.generate_command,
         _replay.replay_command,
         _serve.serve_command,
         _spec.spec_command,
