@@ -42,7 +42,8 @@ def _axis_end(values: Sequence[float], p99: float) -> tuple[float, float]:
     """Where the x axis stops and its tick step; cut past p99 when the tail is extreme."""
     slowest = max(values)
     end = p99 * 1.25 if len(values) >= 20 and slowest > 4 * p99 > 0 else slowest
-    end = end if end > 0 else 1.0
+    # Below a nanosecond the tick arithmetic underflows (5e-324 / 6 is 0): draw 0 to 1 ms.
+    end = end if end >= 1e-6 else 1.0
     step = _nice_step(end)
     return math.ceil(end / step) * step, step
 
