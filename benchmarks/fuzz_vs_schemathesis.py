@@ -77,7 +77,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ordercheck.runner import DEFAULT_ACCESS_KEY, FuzzConfig, Progress, run_fuzz
+from ordercheck.defaults import DEFAULT_ACCESS_KEY
+from ordercheck.fuzz import FuzzConfig, Progress, run_fuzz
 from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import Spec, load_spec
 

@@ -2,7 +2,7 @@
 small DOM over the standard library's HTML parser (no third-party HTML library needed).
 
 `failing_run()` is what a bad staging server produces: a 5xx on malformed JSON (with an HTML
-error page as body), an invalid payload accepted (with its `payload_rule`), a wrong echo, the
+error page as body), an invalid payload accepted (with its `constraint`), a wrong echo, the
 C14 latency warning, and C11 never exercised. `clean_run()` is the reference server's run.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ordercheck.results import REDACTED, Exchange, FindingRecord, RuleOutcome, RunResult, Target
+from ordercheck.results import REDACTED, Exchange, RuleOutcome, RuleViolation, RunResult, Target
 from ordercheck.spec import load_spec
 
 URL = "https://staging.example.test/merchants/demo-merchant/orders"
@@ -92,13 +92,13 @@ def _json_exchange(body: dict[str, Any], response: dict[str, Any], request_id: s
     )
 
 
-def _failing_findings(latencies_ms: list[float]) -> list[FindingRecord]:
+def _failing_findings(latencies_ms: list[float]) -> list[RuleViolation]:
     error_page = "<html><body><h1>500 Internal Server Error</h1><script>x()</script></body></html>"
     invalid = valid_order("oc-3f2a-000042")
     invalid["user"]["address"]["pincode"] = "056001"
     p95_s = statistics.quantiles(latencies_ms, n=20)[-1] / 1000  # as the runner's C14 does
     return [
-        FindingRecord(
+        RuleViolation(
             rule="C1",
             title="HTTP 500 for a malformed JSON body",
             message="The target answered a body that is not JSON with HTTP 500; it must answer "
@@ -114,12 +114,12 @@ def _failing_findings(latencies_ms: list[float]) -> list[FindingRecord]:
                 elapsed_ms=38.2,
             ),
         ),
-        FindingRecord(
+        RuleViolation(
             rule="C6",
             title="Invalid payload accepted (user.address.pincode:pattern)",
             message="$.user.address.pincode is '056001', which is not an Indian PIN code, and "
             "the target answered 200 instead of a 400 error envelope.",
-            payload_rule="user.address.pincode:pattern",
+            constraint="user.address.pincode:pattern",
             exchange=_json_exchange(
                 invalid,
                 {
@@ -131,7 +131,7 @@ def _failing_findings(latencies_ms: list[float]) -> list[FindingRecord]:
                 "r-42",
             ),
         ),
-        FindingRecord(
+        RuleViolation(
             rule="C7",
             title="Success does not echo merchant_order_id",
             message="Sent merchant_order_id 'oc-3f2a-000051', got 'oc-3f2a-000050' back.",
@@ -152,12 +152,12 @@ def _failing_findings(latencies_ms: list[float]) -> list[FindingRecord]:
                 "r-51",
             ),
         ),
-        FindingRecord(
+        RuleViolation(
             rule="C7",
             title="Success does not echo merchant_order_id",
             message="Sent merchant_order_id 'oc-3f2a-000063', got none back.",
         ),
-        FindingRecord(
+        RuleViolation(
             rule="C14",
             title=f"p95 latency {p95_s:.2f} s is over the 2 s budget",
             message=f"Over {len(latencies_ms)} requests the 95th percentile was {p95_s:.2f} s; "
@@ -283,12 +283,12 @@ def run_results(draw: st.DrawFn) -> RunResult:
         rules.append(replace(rule, checks=checks, failures=failures, severity=severity))
         for _ in range(draw(st.integers(1, 3)) if failures else 0):
             findings.append(
-                FindingRecord(
+                RuleViolation(
                     rule=draw(st.sampled_from([rule.id, f"{rule.id}_{rule.name}"])),
                     title=draw(texts.filter(str.strip)),
                     message=draw(texts),
                     exchange=draw(st.none() | exchanges()),
-                    payload_rule=draw(st.none() | st.sampled_from(["skus:minProperties", "x"])),
+                    constraint=draw(st.none() | st.sampled_from(["skus:minProperties", "x"])),
                     severity=severity,
                 )
             )

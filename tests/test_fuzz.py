@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ordercheck.runner import FuzzConfig, run_fuzz
+from ordercheck.fuzz import FuzzConfig, run_fuzz
 from ordercheck.server import VARIANTS
 
 BUDGET = 15  # payloads per phase: small, and still enough to catch every variant

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ordercheck.runner import FuzzConfig, run_fuzz
+from ordercheck.fuzz import FuzzConfig, run_fuzz
 from ordercheck.server import create_app, running_server
 
 SECRET = "s3cr3t-key-4711"

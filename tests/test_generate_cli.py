@@ -53,7 +53,7 @@ def test_invalid_lines_break_exactly_their_rule(profile: str) -> None:
     assert [line["rule"] for line in found] == list(rules)
     for line in found:
         assert set(line) <= {"rule", "path", "level", "payload", "also"}
-        errors = {(f.rule, f.path) for f in VALIDATORS[profile].check(line["payload"]).errors}
+        errors = {(f.constraint, f.path) for f in VALIDATORS[profile].check(line["payload"]).errors}
         expected = {line["rule"], *line.get("also", [])}
         assert errors == {(rule, line["path"]) for rule in expected}
         assert line["level"] == CATALOGUE[line["rule"]].level

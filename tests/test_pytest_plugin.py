@@ -80,7 +80,7 @@ def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pyt
 
         def test_plain():
             assert "ordercheck.pytest_plugin" in sys.modules
-            heavy = {"ordercheck.runner", "ordercheck.server", "ordercheck.validators"}
+            heavy = {"ordercheck.fuzz.client", "ordercheck.server", "ordercheck.validators"}
             assert heavy.isdisjoint(sys.modules)
             assert not [t for t in threading.enumerate() if t.name == "ordercheck-server"]
         """
@@ -146,11 +146,11 @@ def test_broken_echo_fails_c7_alone_with_a_reproduction(project: pytest.Pytester
         [
             "*ordercheck::C7_echo_merchant_order_id*",
             "C7 merchant_order_id not echoed: *",
-            "  minimal payload: *",
-            "  response: HTTP 200 *",
+            "  sent: *",
+            "  got:  HTTP 200 *",
             "  reproduce: curl -sS -X POST http://127.0.0.1:*"
             '"X-Access-Key: $ORDERCHECK_ACCESS_KEY"*',
-            "FAILED ordercheck::C7_echo_merchant_order_id - C7 *",
+            "FAILED ordercheck::C7_echo_merchant_order_id - Failed: C7 *",
         ]
     )
     assert SECRET not in result.stdout.str() + result.stderr.str()

@@ -36,7 +36,7 @@ from ordercheck.reports import html_report as html_module
 from ordercheck.reports._html_latency import histogram_svg, latency_section, percentile
 from ordercheck.reports.junitxml import render_junit
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import Exchange, FindingRecord, RunResult
+from ordercheck.results import Exchange, RuleViolation, RunResult
 from report_fixtures import (
     SENT_HEADERS,
     URL,
@@ -54,7 +54,7 @@ def _junit_root(result: RunResult) -> ET.Element:
     return ET.fromstring(render_junit([junit_cases(result)]))
 
 
-def _with_finding(result: RunResult, finding: FindingRecord) -> RunResult:
+def _with_finding(result: RunResult, finding: RuleViolation) -> RunResult:
     return replace(result, findings=[*result.findings, finding])
 
 
@@ -97,7 +97,7 @@ def test_json_survives_a_body_with_an_integer_beyond_64_bits(tmp_path: Path) -> 
     body = valid_order()
     body["skus"] = {"117004": 2**70}
     exchange = Exchange("POST", URL, SENT_HEADERS, body=body, status=500)
-    result = _with_finding(failing_run(), FindingRecord("C1", "HTTP 500", "x", exchange))
+    result = _with_finding(failing_run(), RuleViolation("C1", "HTTP 500", "x", exchange))
     write_json(result, tmp_path / "report.json")
     assert load_report(tmp_path / "report.json") == result
 
@@ -224,7 +224,7 @@ def test_junit_failure_has_first_title_and_every_finding_with_curl() -> None:
     assert "reproduce: curl -sS -X POST" in c7.details
     assert "$ORDERCHECK_ACCESS_KEY" in c7.details
     c6 = next(c for c in suite.cases if c.name.startswith("C6_"))
-    assert "payload rule: user.address.pincode:pattern" in c6.details
+    assert "payload breaks: user.address.pincode:pattern" in c6.details
 
 
 def test_junit_warning_passes_with_severity_property() -> None:
@@ -261,7 +261,7 @@ def test_junit_of_a_clean_run_has_no_failures_and_run_properties() -> None:
 
 def test_junit_keeps_findings_of_an_unlisted_rule_failing() -> None:
     """An error finding whose rule is not in the rule list still fails CI, in its own case."""
-    result = _with_finding(clean_run(), FindingRecord("C99", "Unheard of", "boom"))
+    result = _with_finding(clean_run(), RuleViolation("C99", "Unheard of", "boom"))
     root = _junit_root(result)
     case = root.find("./testsuite/testcase[@name='C99']/failure")
     assert case is not None and case.get("message") == "Unheard of"
@@ -270,7 +270,7 @@ def test_junit_keeps_findings_of_an_unlisted_rule_failing() -> None:
 
 def test_junit_escapes_characters_xml_cannot_carry(tmp_path: Path) -> None:
     """NUL, ESC and a lone surrogate from a response become visible escapes; XML parses."""
-    finding = FindingRecord("C2", "Body is not JSON\x00", "got \x1b[31mred\udc80", None)
+    finding = RuleViolation("C2", "Body is not JSON\x00", "got \x1b[31mred\udc80", None)
     result = _with_finding(clean_run(), finding)
     write_junit(result, tmp_path / "junit.xml")
     root = ET.parse(tmp_path / "junit.xml").getroot()
@@ -367,7 +367,7 @@ def test_html_escapes_everything_from_the_target() -> None:
         response_headers={"X-Request-ID": HOSTILE},
         response_text=HOSTILE,
     )
-    finding = FindingRecord("C2", HOSTILE, HOSTILE, exchange, payload_rule=HOSTILE)
+    finding = RuleViolation("C2", HOSTILE, HOSTILE, exchange, constraint=HOSTILE)
     result = replace(
         _with_finding(failing_run(), finding),
         run_id="r1",
@@ -404,7 +404,7 @@ def test_html_never_shows_an_access_key(monkeypatch: pytest.MonkeyPatch) -> None
         body=valid_order(),
         status=500,
     )
-    result = _with_finding(clean_run(), FindingRecord("C1", "HTTP 500", "boom", leaky))
+    result = _with_finding(clean_run(), RuleViolation("C1", "HTTP 500", "boom", leaky))
     document = render_html(result)
     for secret in ("live-key-9999", "tok-7777", "env-secret-4242"):
         assert secret not in document
@@ -414,7 +414,7 @@ def test_html_never_shows_an_access_key(monkeypatch: pytest.MonkeyPatch) -> None
 def test_html_clips_a_huge_body_and_says_where_the_rest_is() -> None:
     """A megabyte-long response body is cut in the page; report.json keeps it whole."""
     exchange = Exchange("POST", URL, SENT_HEADERS, body={}, status=500, response_text="A" * 10**6)
-    result = _with_finding(clean_run(), FindingRecord("C1", "HTTP 500", "boom", exchange))
+    result = _with_finding(clean_run(), RuleViolation("C1", "HTTP 500", "boom", exchange))
     document = render_html(result)
     assert len(document) < 200_000
     assert "980,000 more characters in report.json" in document
@@ -423,7 +423,7 @@ def test_html_clips_a_huge_body_and_says_where_the_rest_is() -> None:
 def test_write_html_survives_text_utf8_cannot_encode(tmp_path: Path) -> None:
     """A lone surrogate in a response (as `surrogateescape` leaves it) is written as an escape."""
     exchange = Exchange("POST", URL, SENT_HEADERS, body={}, status=500, response_text="bad \udcff")
-    result = _with_finding(clean_run(), FindingRecord("C1", "HTTP 500", "boom", exchange))
+    result = _with_finding(clean_run(), RuleViolation("C1", "HTTP 500", "boom", exchange))
     write_html(result, tmp_path / "report.html")
     assert "bad \\udcff" in (tmp_path / "report.html").read_text("utf-8")
 

@@ -212,8 +212,8 @@ def test_every_contract_row_has_a_case() -> None:
 def test_broken_row_is_reported(case: Case, profile: Profile) -> None:
     """Breaking one constraint yields exactly its finding: rule, path, level, severity."""
     verdict = validator(profile).check(case.payload())
-    assert sorted(f.rule for f in verdict.findings) == sorted([case.rule, *case.also])
-    [finding] = [f for f in verdict.findings if f.rule == case.rule]
+    assert sorted(f.constraint for f in verdict.findings) == sorted([case.rule, *case.also])
+    [finding] = [f for f in verdict.findings if f.constraint == case.rule]
     assert (_unescaped(finding.path), finding.level) == (case.path, case.level)
     severity = "error" if case.level in PROFILE_LEVELS[profile] else "warning"
     assert finding.severity == severity

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from ordercheck.rules import ResponseValidator
 from ordercheck.spec import PROFILE_LEVELS, PROFILES, Level, Profile, Spec, load_spec
-from ordercheck.validators import ResponseValidator
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE_CANDIDATES = (
@@ -79,46 +79,46 @@ def test_page_examples_validate(profile: Profile) -> None:
 
 
 def _only(findings: tuple[Any, ...], rule: str) -> Any:
-    assert [f.rule for f in findings] == [rule], findings
+    assert [f.id for f in findings] == [rule], findings
     return findings[0]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_status_code_must_match_http_status(profile: Profile) -> None:
-    """C3: a body saying 201 under HTTP 200 is reported at $.status_code, level inferred."""
+    """C3: a body saying 201 under HTTP 200 is an error at $.status_code in every profile."""
     body = cod_body() | {"status_code": 201}
     verdict = validator(profile).check(body, status=200, headers=HEADERS, request=COD_REQUEST)
     finding = _only(verdict.findings, "C3")
-    assert (finding.path, finding.level) == ("$.status_code", "inferred")
-    assert finding.severity == severity_for("inferred", profile)
+    assert (finding.path, finding.level) == ("$.status_code", "contract")
+    assert finding.severity == "error"  # a contract rule binds in every profile
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_is_success_must_follow_http_status(profile: Profile) -> None:
-    """C3: an error envelope saying status_code 200 has its is_success flagged, inferred."""
+    """C3: an error envelope saying status_code 200 has its is_success flagged, an error."""
     body = copy.deepcopy(spec().examples("400")["lock_error"]) | {"status_code": 200}
     verdict = validator(profile).check(body, headers=HEADERS)
-    [finding] = [f for f in verdict.findings if f.rule == "C3"]
-    assert (finding.path, finding.level) == ("$.is_success", "inferred")
-    assert finding.severity == severity_for("inferred", profile)
+    [finding] = [f for f in verdict.findings if f.id == "C3"]
+    assert (finding.path, finding.level) == ("$.is_success", "contract")
+    assert finding.severity == "error"  # a contract rule binds in every profile
     # The error envelope's own schema also wants an error status_code (400 to 499).
-    assert "status_code:minimum" in [f.rule for f in verdict.findings]
+    assert "status_code:minimum" in [f.id for f in verdict.findings]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_success_must_echo_merchant_order_id(profile: Profile) -> None:
-    """C7: a success naming another merchant_order_id is reported at its path, inferred."""
+    """C7: a success naming another merchant_order_id is an error at its path, any profile."""
     request = COD_REQUEST | {"merchant_order_id": "someone-else"}
     verdict = validator(profile).check(cod_body(), status=200, headers=HEADERS, request=request)
     finding = _only(verdict.findings, "C7")
-    assert (finding.path, finding.level) == ("$.data.merchant_order_id", "inferred")
-    assert finding.severity == severity_for("inferred", profile)
+    assert (finding.path, finding.level) == ("$.data.merchant_order_id", "contract")
+    assert finding.severity == "error"  # a contract rule binds in every profile
 
 
 def _assert_c8_error_at(findings: Any, path: str) -> None:
-    """C8 is documented, so it is an error in every profile, and it names the field."""
+    """C8 is a contract rule, so it is an error in every profile, and it names the field."""
     finding = _only(findings, "C8")
-    assert (finding.path, finding.level, finding.severity) == (path, "documented", "error")
+    assert (finding.path, finding.level, finding.severity) == (path, "contract", "error")
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -147,9 +147,9 @@ def test_online_payment_id_must_be_an_integer(profile: Profile) -> None:
     body = online_body()
     body["data"]["payment_id"] = "2946454"
     verdict = validator(profile).check(body, status=200, headers=HEADERS, request=ONLINE_REQUEST)
-    found = sorted((f.rule, f.path, f.level) for f in verdict.findings)
+    found = sorted((f.id, f.path, f.level) for f in verdict.findings)
     assert found == [
-        ("C8", "$.data.payment_id", "documented"),
+        ("C8", "$.data.payment_id", "contract"),
         ("data.payment_id:type", "$.data.payment_id", "documented"),
     ]
     assert not verdict.valid
@@ -158,25 +158,25 @@ def test_online_payment_id_must_be_an_integer(profile: Profile) -> None:
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("value", [None, "", "  "])
 def test_request_id_header_is_required(profile: Profile, value: str | None) -> None:
-    """A missing or blank X-Request-ID is an inferred-level finding on the header."""
+    """C13: a missing or blank X-Request-ID breaks the contract rule, in every profile."""
     headers = {"Content-Type": "application/json"}
     if value is not None:
         headers["X-Request-ID"] = value
     verdict = validator(profile).check(cod_body(), status=200, headers=headers)
-    finding = _only(verdict.findings, "headers.X-Request-ID:required")
-    assert (finding.path, finding.level) == ("headers.X-Request-ID", "inferred")
-    assert finding.severity == severity_for("inferred", profile)
+    finding = _only(verdict.findings, "C13")
+    assert (finding.path, finding.level) == ("headers.X-Request-ID", "contract")
+    assert finding.severity == "error"
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_content_type_must_be_json(profile: Profile) -> None:
-    """C2: a response that says it is HTML is a documented-level header finding."""
+    """C2: a response that says it is HTML breaks the contract rule, in every profile."""
     headers = HEADERS | {"Content-Type": "text/html; charset=utf-8"}
     verdict = validator(profile).check(cod_body(), status=200, headers=headers)
     finding = _only(verdict.findings, "C2")
     assert (finding.path, finding.level, finding.severity) == (
         "headers.Content-Type",
-        "documented",
+        "contract",
         "error",
     )
 
@@ -192,7 +192,7 @@ def test_unexpected_status_is_reported(profile: Profile) -> None:
     """C4: HTTP 500 is not a status this API uses, whatever the body says."""
     body = copy.deepcopy(spec().examples("400")["lock_error"]) | {"status_code": 500}
     verdict = validator(profile).check(body, status=500, headers=HEADERS)
-    assert "C4" in [f.rule for f in verdict.findings]
+    assert "C4" in [f.id for f in verdict.findings]
     assert not verdict.valid
 
 

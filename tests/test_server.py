@@ -18,8 +18,9 @@ from click.testing import CliRunner
 
 import ordercheck.server
 from ordercheck.cli._serve import serve_command
+from ordercheck.rules import ResponseValidator
 from ordercheck.server import VARIANTS, UnknownVariantError, create_app, running_server
-from ordercheck.validators import RequestValidator, ResponseValidator
+from ordercheck.validators import RequestValidator
 from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
 
 RESPONSES = ResponseValidator()

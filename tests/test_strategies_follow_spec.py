@@ -101,7 +101,7 @@ def test_new_rules_are_breakable(profile: str) -> None:
 def test_invalid_orders_break_the_changed_rules(rule: str, data: Any) -> None:
     """Each new or changed rule is broken exactly, as the changed spec's validator sees it."""
     bad = data.draw(invalid_orders(profile="strict", spec=CHANGED, rule=rule))
-    errors = {(f.rule, f.path) for f in VALIDATORS["strict"].check(bad.payload).errors}
+    errors = {(f.constraint, f.path) for f in VALIDATORS["strict"].check(bad.payload).errors}
     assert errors == {(bad.rule, bad.path), *((also, bad.path) for also in bad.also)}
 
 

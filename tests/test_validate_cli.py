@@ -26,7 +26,7 @@ from ordercheck.cli._validate import _use_color, validate_command
 from ordercheck.inputs import iter_payloads, loads
 from ordercheck.validate_output import TextRenderer
 from ordercheck.validate_run import Outcome, Tally, run
-from ordercheck.validators import Finding
+from ordercheck.validators import ConstraintViolation
 
 SAMPLES = Path(str(resources.files("ordercheck") / "samples"))
 VALID = SAMPLES / "valid-orders.jsonl"
@@ -260,7 +260,7 @@ def test_response_sample_flags_only_the_broken_exchange() -> None:
     records = json.loads(result.stdout)["records"]
     assert [r["status"] for r in records] == ["valid", "valid", "valid", "invalid"]
     rules = {f["rule"] for f in records[3]["findings"]}
-    assert rules == {"C2", "C3", "C7", "C8", "headers.X-Request-ID:required"}
+    assert rules == {"C2", "C3", "C7", "C8", "C13"}
 
 
 @pytest.mark.parametrize(
@@ -293,8 +293,17 @@ def test_json_format_is_one_document_with_every_record(tmp_path: Path) -> None:
     assert [r["status"] for r in document["records"]] == ["valid", "unreadable", "invalid"]
     assert document["records"][1]["error"]["message"].startswith(f"{path}:2: $: not JSON")
     finding = document["records"][2]["findings"][0]
-    assert finding["rule"] == "payable_amount:pattern"
-    assert set(finding) == {"rule", "level", "severity", "path", "expected", "found", "hint"}
+    assert (finding["rule"], finding["kind"]) == ("payable_amount:pattern", "constraint")
+    assert set(finding) == {
+        "rule",
+        "kind",
+        "level",
+        "severity",
+        "path",
+        "expected",
+        "found",
+        "hint",
+    }
     assert document["summary"] == {
         "payloads": 2,
         "valid": 1,
@@ -330,7 +339,9 @@ def test_junit_format_has_a_case_per_payload(tmp_path: Path) -> None:
 
 def test_text_renderer_colours_only_when_asked() -> None:
     """Styled text carries ANSI codes with colour on and none with colour off."""
-    finding = Finding("x:type", "documented", "error", "$.x", "a string", "1", "x must be...")
+    finding = ConstraintViolation(
+        "x:type", "documented", "error", "$.x", "a string", "1", "x must be..."
+    )
     outcome = Outcome("f.jsonl", 1, (finding,))
     for color, has_codes in ((True, True), (False, False)):
         renderer = TextRenderer(color=color)

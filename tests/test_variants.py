@@ -15,9 +15,10 @@ from typing import Any, Literal
 import pytest
 import requests
 
+from ordercheck.rules import ResponseValidator
 from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import load_spec
-from ordercheck.validators import Finding, ResponseValidator
+from ordercheck.validators import Violation
 from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
 
 RESPONSES = ResponseValidator()
@@ -41,11 +42,11 @@ def with_pincode(pincode: str) -> dict[str, Any]:
 
 
 # -- what one exchange breaks -------------------------------------------------------------
-def rule_of(finding: Finding) -> str:
+def rule_of(finding: Violation) -> str:
     """The contract rule a response finding belongs to: envelope schema findings are C2."""
-    if finding.rule in CONFORMANCE:
-        return finding.rule
-    if finding.rule.startswith("headers.X-Request-ID"):
+    if finding.id in CONFORMANCE:
+        return finding.id
+    if finding.id.startswith("headers.X-Request-ID"):
         return "C13"
     return "C2"
 

@@ -56,7 +56,7 @@ def test_invalid_order_gets_the_error_envelope(
     order_api: Any, order_validator: Any, response_validator: Any, bad: Any
 ) -> None:
     """An order that breaks one rule of the contract is refused with a 400 error envelope."""
-    assert bad.rule in {finding.rule for finding in order_validator.check(bad.payload).errors}
+    assert bad.rule in {finding.constraint for finding in order_validator.check(bad.payload).errors}
     sent = order_api.create_order(bad.payload)
     assert sent.status == 400, sent.exchange.curl()
     assert sent.body["is_success"] is False

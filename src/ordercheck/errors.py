@@ -9,12 +9,19 @@ under test* is a `Failure`, an `AssertionError` so pytest and Schemathesis repor
     ├── OrdercheckError              exit code 2, one line for the user
     │   ├── InputError               a payload file or line that cannot be read
     │   ├── SpecError                a spec that cannot be loaded or compiled
+    │   ├── UsageError               an option value that cannot work
     │   └── TargetError              an API that cannot be reached
     └── AssertionError
-        └── Failure                  the API under test broke a contract rule
+        └── Failure                  the API under test broke a contract rule (carries the
+                                     `RuleViolation`)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ordercheck.results import RuleViolation
 
 
 class OrdercheckError(Exception):
@@ -39,15 +46,22 @@ class SpecError(OrdercheckError):
     """A spec that cannot be loaded, resolved or compiled."""
 
 
+class UsageError(OrdercheckError):
+    """An option value that cannot work (``--rate-limit nan``, a malformed URL)."""
+
+
 class TargetError(OrdercheckError):
     """The API under test cannot be reached at all (as opposed to answering wrongly)."""
 
 
 class Failure(AssertionError):
-    """The API under test broke a contract rule; `rule` names which (e.g. ``C7``)."""
+    """The API under test broke a contract rule: raised with the `RuleViolation` that says
+    how, so pytest and Schemathesis report it as a failed assertion."""
 
-    def __init__(self, rule: str, message: str, *, title: str | None = None):
-        self.rule = rule
-        self.message = message
-        self.title = title or rule
-        super().__init__(f"{rule}: {message}")
+    def __init__(self, violation: RuleViolation):
+        self.violation = violation
+        super().__init__(f"{violation.rule}: {violation.message}")
+
+    @property
+    def rule(self) -> str:
+        return self.violation.rule

@@ -11,68 +11,58 @@ pays nothing.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ordercheck.fuzz.config import FuzzConfig, Option, options
+
 if TYPE_CHECKING:
+    from ordercheck.fuzz import OrderApi
     from ordercheck.results import RunResult
-    from ordercheck.runner import OrderApi
-    from ordercheck.spec import ConformanceRule
-    from ordercheck.validators import RequestValidator, ResponseValidator
+    from ordercheck.rules import ContractRule, ResponseValidator
+    from ordercheck.validators import RequestValidator
 
 _RESULT = pytest.StashKey["RunResult"]()
-PROFILES = ("documented", "default", "strict")
+_ERROR = pytest.StashKey[str]()
+PREFIX = "--ordercheck-"
+
+
+def _flags(name: str, how: Option) -> list[str]:
+    """``--ordercheck-max-examples`` for ``max_examples``, then its older spellings."""
+    primary = PREFIX + how.cli_flag(name).removeprefix("--")
+    return [primary, *(alias for alias in how.aliases if alias.startswith(PREFIX))]
+
+
+def _dest(name: str) -> str:
+    return f"ordercheck_{name}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ordercheck", "Create Order API conformance (ordercheck)")
     group.addoption(
-        "--ordercheck-url",
-        help="Fuzz this Create Order implementation; each contract rule becomes a test item.",
-    )
-    group.addoption(
         "--ordercheck-embedded",
         action="store_true",
-        help="Fuzz the embedded reference server instead of a URL.",
+        help="Fuzz the embedded reference server (each contract rule becomes a test item).",
     )
-    group.addoption(
-        "--ordercheck-key",
-        default=os.environ.get("ORDERCHECK_ACCESS_KEY", "1mg_client_access_key"),
-        help="X-Access-Key (default: $ORDERCHECK_ACCESS_KEY, else the page's key).",
-    )
-    group.addoption("--ordercheck-merchant", default="demo-merchant", help="merchant_id.")
-    group.addoption(
-        "--ordercheck-path",
-        default="/merchants/{merchant_id}/orders",
-        help="Path template of the Create Order operation.",
-    )
-    group.addoption("--ordercheck-profile", default="default", choices=PROFILES)
-    group.addoption(
-        "--ordercheck-max-examples", type=int, default=30, help="Payloads drawn per phase."
-    )
-    group.addoption("--ordercheck-seed", type=int, default=None, help="Repeat a run exactly.")
-    group.addoption(
-        "--ordercheck-allow-rejection",
-        default=None,
-        metavar="REGEX",
-        help="400 messages that are declared business rules, not C5 failures.",
-    )
-    group.addoption(
-        "--ordercheck-latency-budget-ms",
-        type=float,
-        default=2000.0,
-        help="C14: the p95 latency budget.",
-    )
-    group.addoption(
-        "--ordercheck-fail-on-latency",
-        action="store_true",
-        help="Make C14 fail instead of only warning.",
-    )
-    group.addoption("--ordercheck-variant", default=None, help=argparse.SUPPRESS)
+    # Every other option is generated from FuzzConfig, the one declaration of fuzz options.
+    for config_field, how in options("pytest"):
+        default = config_field.default
+        if how.envvar is not None:
+            default = os.environ.get(how.envvar, default)
+        extra: dict[str, Any] = {"help": how.help, "dest": _dest(config_field.name)}
+        if how.kind == "flag":
+            extra["action"] = "store_true"
+        else:
+            extra["default"] = default
+            extra["metavar"] = how.metavar
+            if how.kind in ("int", "float"):
+                extra["type"] = int if how.kind == "int" else float
+            if how.kind == "choice":
+                extra["choices"] = list(how.choices)
+        group.addoption(*_flags(config_field.name, how), **extra)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,61 +72,37 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _enabled(config: pytest.Config) -> bool:
-    return bool(config.getoption("ordercheck_url") or config.getoption("ordercheck_embedded"))
-
-
-class RuleFailed(Exception):
-    """A rule failed; the text is the whole report for that rule."""
-
-
-class CampaignError(Exception):
-    """The fuzzing run could not start (an unreachable target, a bad option): no rule was
-    checked, so none can be said to have failed."""
+    return bool(config.getoption("ordercheck_base_url") or config.getoption("ordercheck_embedded"))
 
 
 class RuleItem(pytest.Item):
     """One contract rule (``ordercheck::C7_echo_merchant_order_id``)."""
 
-    def __init__(self, *, rule: ConformanceRule, **kwargs: Any):
+    def __init__(self, *, rule: ContractRule, **kwargs: Any):
         super().__init__(**kwargs)
         self.rule = rule
         self.add_marker("ordercheck")
         self.add_marker(f"ordercheck_{rule.scope}")
 
     def runtest(self) -> None:
-        try:
-            result = _campaign(self.config)
-        except CampaignError as error:
-            # Not a broken rule: stop the session, which then exits 2 ("interrupted"), the
-            # code `ordercheck fuzz` gives an unreachable target. xdist workers pass a stop
-            # on to the controller, so `-n auto` exits 2 with the same message.
-            self.session.shouldstop = str(error)
-            raise
+        result = _campaign(self)
         outcome = next(r for r in result.rules if r.id == self.rule.id)
         if outcome.status == "not-exercised":
             pytest.skip(f"{self.rule.id} was not exercised (no accepted payload to build on?)")
         if outcome.status == "failed":
-            raise RuleFailed(_failure_text(result, self.rule.id))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, RuleFailed | CampaignError):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo))
+            pytest.fail(_failure_text(result, self.rule.id), pytrace=False)
 
     def reportinfo(self) -> tuple[str, int | None, str]:
         return "ordercheck", None, f"ordercheck::{self.name}: {self.rule.summary}"
 
 
 class RuleSuite(pytest.Collector):
-    """The ``ordercheck`` node holding one item per rule of the spec."""
+    """The ``ordercheck`` node holding one item per rule of the registry."""
 
     def collect(self) -> list[pytest.Item]:
-        from ordercheck.spec import load_spec
+        from ordercheck.rules import RULES
 
-        return [
-            RuleItem.from_parent(self, name=rule.slug, rule=rule)
-            for rule in load_spec().conformance.values()
-        ]
+        return [RuleItem.from_parent(self, name=rule.slug, rule=rule) for rule in RULES.values()]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -153,65 +119,51 @@ def pytest_make_collect_report(
     return report
 
 
-def _campaign(config: pytest.Config) -> RunResult:
+def _campaign(item: RuleItem) -> RunResult:
     """The fuzzing run behind every rule item: once per process (each xdist worker runs its
-    own, against its own embedded server when embedded), so no state is shared."""
-    if _RESULT not in config.stash:
+    own, against its own embedded server when embedded), so no state is shared.
+
+    A run that cannot start (an unreachable target, a bad option) checked no rule, so none
+    can be said to have failed: the session stops, and pytest exits 2 ("interrupted"), the
+    code `ordercheck fuzz` gives; xdist workers pass the stop on to the controller."""
+    stash = item.config.stash
+    if _RESULT not in stash and _ERROR not in stash:
         from ordercheck.errors import OrdercheckError
 
         try:
-            config.stash[_RESULT] = _run(config)
+            stash[_RESULT] = _run(item.config)
         except OrdercheckError as error:
-            raise CampaignError(f"ordercheck could not run: {error}") from None
-    return config.stash[_RESULT]
+            stash[_ERROR] = f"ordercheck could not run: {error}"
+    if _ERROR in stash:
+        item.session.shouldstop = stash[_ERROR]
+        pytest.fail(stash[_ERROR], pytrace=False)
+    return stash[_RESULT]
+
+
+def fuzz_config(config: pytest.Config) -> FuzzConfig:
+    """The `FuzzConfig` the session's ``--ordercheck-*`` options describe."""
+    arguments: dict[str, Any] = {}
+    for config_field, how in options("pytest"):
+        value = config.getoption(_dest(config_field.name))
+        if value is not None and how.convert is not None:
+            value = how.convert(str(value))
+        arguments[config_field.name] = value
+    if arguments.get("base_url"):
+        arguments["variant"] = None  # the broken variants are embedded servers only
+    return FuzzConfig(**arguments)
 
 
 def _run(config: pytest.Config) -> RunResult:
-    from ordercheck.runner import FuzzConfig, run_fuzz
+    from ordercheck.fuzz import run_fuzz
 
-    option = config.getoption
-    url = option("ordercheck_url")
-    return run_fuzz(
-        FuzzConfig(
-            base_url=url,
-            path=option("ordercheck_path"),
-            merchant_id=option("ordercheck_merchant"),
-            access_key=option("ordercheck_key"),
-            profile=option("ordercheck_profile"),
-            max_examples=option("ordercheck_max_examples"),
-            seed=option("ordercheck_seed"),
-            allow_rejection=option("ordercheck_allow_rejection"),
-            latency_budget_ms=option("ordercheck_latency_budget_ms"),
-            fail_on_latency=option("ordercheck_fail_on_latency"),
-            variant=None if url else option("ordercheck_variant"),
-        )
-    )
+    return run_fuzz(fuzz_config(config))
 
 
 def _failure_text(result: RunResult, rule_id: str) -> str:
-    from ordercheck.results import compact_json
+    from ordercheck.reports.text import violation_text
 
-    lines = []
-    for finding in (f for f in result.findings if f.rule == rule_id):
-        lines.append(f"{finding.rule} {finding.title}: {finding.message}")
-        if finding.payload_rule:
-            lines.append(f"  payload breaks: {finding.payload_rule}")
-        if finding.exchange is not None:
-            exchange = finding.exchange
-            sent = (
-                exchange.raw_body
-                if exchange.raw_body is not None
-                else (compact_json(exchange.body))
-            )
-            lines.append(f"  minimal payload: {sent}")
-            got = (
-                exchange.response_text
-                if exchange.response_body is None
-                else compact_json(exchange.response_body)
-            )
-            lines.append(f"  response: HTTP {exchange.status} {got}")
-            lines.append(f"  reproduce: {finding.curl}")
-    return "\n".join(lines) or f"{rule_id} failed"
+    texts = [violation_text(f) for f in result.findings if f.rule == rule_id]
+    return "\n".join(texts) or f"{rule_id} failed"
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -221,14 +173,15 @@ def _failure_text(result: RunResult, rule_id: str) -> str:
 def reference_server(pytestconfig: pytest.Config) -> Iterator[str]:
     """The embedded reference server, live on a loopback port for the session: its URL.
 
-    It knows the session's merchant and key (``--ordercheck-merchant``, ``--ordercheck-key``
-    or ``$ORDERCHECK_ACCESS_KEY``), so `order_api` is admitted whatever they are."""
+    It knows the session's merchant and key (``--ordercheck-merchant-id``,
+    ``--ordercheck-access-key`` or ``$ORDERCHECK_ACCESS_KEY``), so `order_api` is admitted
+    whatever they are."""
     from ordercheck.server import create_app, running_server
 
     option = pytestconfig.getoption
     app = create_app(
-        merchant_id=option("ordercheck_merchant"),
-        access_key=option("ordercheck_key"),
+        merchant_id=option("ordercheck_merchant_id"),
+        access_key=option("ordercheck_access_key"),
         profile=option("ordercheck_profile"),
     )
     with running_server(app) as url:
@@ -238,23 +191,23 @@ def reference_server(pytestconfig: pytest.Config) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def ordercheck_target(request: pytest.FixtureRequest) -> str:
     """The base URL under test: ``--ordercheck-url``, else the reference server."""
-    url = request.config.getoption("ordercheck_url")
+    url = request.config.getoption("ordercheck_base_url")
     return str(url) if url else str(request.getfixturevalue("reference_server"))
 
 
 @pytest.fixture(scope="session")
 def order_api(request: pytest.FixtureRequest, ordercheck_target: str) -> OrderApi:
     """A client bound to the target, with the session's merchant and key."""
-    from ordercheck.runner import OrderApi
+    from ordercheck.fuzz import OrderApi
     from ordercheck.spec import OPERATION_PATH
 
     option = request.config.getoption
     # A custom path template applies to a real target; the embedded server has the default.
-    remote = option("ordercheck_url") is not None
+    remote = option("ordercheck_base_url") is not None
     return OrderApi(
         ordercheck_target,
-        merchant_id=option("ordercheck_merchant"),
-        access_key=option("ordercheck_key"),
+        merchant_id=option("ordercheck_merchant_id"),
+        access_key=option("ordercheck_access_key"),
         profile=option("ordercheck_profile"),
         path=option("ordercheck_path") if remote else OPERATION_PATH,
     )
@@ -271,7 +224,7 @@ def order_validator(pytestconfig: pytest.Config) -> RequestValidator:
 @pytest.fixture(scope="session")
 def response_validator(pytestconfig: pytest.Config) -> ResponseValidator:
     """The response validator of the session's profile."""
-    from ordercheck.validators import ResponseValidator
+    from ordercheck.rules import ResponseValidator
 
     return ResponseValidator(pytestconfig.getoption("ordercheck_profile"))
 

@@ -19,6 +19,7 @@ REDACTED = "[REDACTED]"
 SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie", "set-cookie"})
 
 RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
+Severity = Literal["error", "warning"]
 
 
 def redact(headers: Mapping[str, str]) -> dict[str, str]:
@@ -71,16 +72,54 @@ class Exchange:
 
 
 @dataclass(frozen=True)
-class FindingRecord:
-    """One way the target broke a rule: which rule, what went wrong, and the smallest
-    exchange that shows it."""
+class RuleViolation:
+    """The target broke a contract rule (C1 to C14): which rule, what went wrong, where, and
+    the exchange that shows it.
+
+    The other kind of violation, a payload breaking a constraint of the spec
+    (``user.address.pincode:pattern``), is `ordercheck.validators.ConstraintViolation`; a
+    rule violation names one in `constraint` when the payload sent was built to break it.
+    """
 
     rule: str
     title: str
     message: str
     exchange: Exchange | None = None
-    payload_rule: str | None = None
-    severity: Literal["error", "warning"] = "error"
+    constraint: str | None = None
+    severity: Severity = "error"
+    path: str = "$"
+    expected: str = ""
+    found: str = ""
+
+    @property
+    def id(self) -> str:
+        """The rule id (``C7``): what a report lists this violation under."""
+        return self.rule
+
+    @property
+    def hint(self) -> str:
+        """What went wrong, in words (the same as `message`)."""
+        return self.message
+
+    @property
+    def level(self) -> str:
+        """``contract``: a contract rule binds in every profile (constraint violations say
+        their provenance level here instead)."""
+        return "contract"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields a line of `validate --format json` shows, as for a constraint."""
+        return {
+            "rule": self.rule,
+            "kind": "contract",
+            "level": self.level,
+            "severity": self.severity,
+            "path": self.path,
+            "expected": self.expected,
+            "found": self.found,
+            "hint": self.message,
+            "title": self.title,
+        }
 
     @property
     def curl(self) -> str | None:
@@ -97,7 +136,7 @@ class RuleOutcome:
     level: str
     checks: int = 0
     failures: int = 0
-    severity: Literal["error", "warning"] = "error"
+    severity: Severity = "error"
 
     @property
     def status(self) -> RuleStatus:
@@ -130,7 +169,7 @@ class RunResult:
     seed: int | None
     order_prefix: str
     rules: list[RuleOutcome]
-    findings: list[FindingRecord]
+    findings: list[RuleViolation]
     requests: int
     latencies_ms: list[float]
     error_messages: dict[str, int] = field(default_factory=dict)
@@ -161,13 +200,9 @@ class RunResult:
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
         """Rebuild a result from ``report.json`` (derived keys are ignored)."""
         findings = [
-            FindingRecord(
-                rule=f["rule"],
-                title=f["title"],
-                message=f["message"],
+            RuleViolation(
+                **{k: v for k, v in f.items() if k not in ("exchange", "curl")},
                 exchange=None if f.get("exchange") is None else Exchange(**f["exchange"]),
-                payload_rule=f.get("payload_rule"),
-                severity=f.get("severity", "error"),
             )
             for f in data["findings"]
         ]

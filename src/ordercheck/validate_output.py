@@ -28,7 +28,7 @@ import orjson
 
 from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, render_junit
 from ordercheck.validate_run import Outcome, Tally
-from ordercheck.validators import Finding
+from ordercheck.validators import Violation
 
 FORMATS = ("text", "json", "junit")
 
@@ -54,10 +54,10 @@ def summary_line(tally: Tally) -> str:
     return text
 
 
-def finding_line(location: str, finding: Finding) -> str:
+def finding_line(location: str, finding: Violation) -> str:
     """One finding as plain text: ``file:line  RULE  level  $.path  hint``."""
     hint = finding.hint if finding.severity == "error" else f"warning: {finding.hint}"
-    return safe_text(f"{location}  {finding.rule}  {finding.level}  {finding.path}  {hint}")
+    return safe_text(f"{location}  {finding.id}  {finding.level}  {finding.path}  {hint}")
 
 
 class Renderer(Protocol):
@@ -92,14 +92,14 @@ class TextRenderer:
         self._source, self._file = None, Tally()
         return text
 
-    def _finding(self, outcome: Outcome, finding: Finding) -> str:
+    def _finding(self, outcome: Outcome, finding: Violation) -> str:
         if finding.severity == "warning":
             return self._style("  " + finding_line(outcome.location, finding), dim=True)
         hint = safe_text(finding.hint)
         return "  " + "  ".join(
             [
                 self._style(safe_text(outcome.location), bold=True),
-                self._style(finding.rule, fg="red"),
+                self._style(finding.id, fg="red"),
                 finding.level,
                 self._style(safe_text(finding.path), fg="cyan"),
                 hint,

@@ -38,8 +38,9 @@ from typing import IO, Any, Literal, NamedTuple
 from ordercheck.errors import InputError
 from ordercheck.inputs import Payload, RawPayload, iter_raw, parse
 from ordercheck.json_tools import json_path
+from ordercheck.rules import ResponseValidator
 from ordercheck.spec import Profile, check_profile
-from ordercheck.validators import Finding, RequestValidator, ResponseValidator
+from ordercheck.validators import RequestValidator, Violation
 
 Kind = Literal["request", "response"]
 KINDS: tuple[Kind, ...] = ("request", "response")
@@ -57,7 +58,7 @@ class Outcome(NamedTuple):
 
     source: str
     line: int | None
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Violation, ...] = ()
     problem: str | None = None
     problem_path: str = "$"
 

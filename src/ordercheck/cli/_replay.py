@@ -7,14 +7,16 @@ from pathlib import Path
 
 import click
 
+from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY
+
 
 @click.command("replay")
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--base-url", help="Send to this target instead of the report's.")
 @click.option(
     "--access-key",
-    envvar="ORDERCHECK_ACCESS_KEY",
-    default="1mg_client_access_key",
+    envvar=ACCESS_KEY_ENVVAR,
+    default=DEFAULT_ACCESS_KEY,
     show_envvar=True,
     show_default="the page's example key",
 )
@@ -25,8 +27,8 @@ def replay_command(report: Path, base_url: str | None, access_key: str) -> None:
     unreachable target.  A report of the embedded server needs --base-url of a running one
     (`ordercheck serve`), since the embedded server stopped with its run.
     """
+    from ordercheck.fuzz.replay import replay
     from ordercheck.reports.json_report import load_report
-    from ordercheck.runner._replay import replay
 
     result = load_report(report)
     outcomes = replay(result, access_key=access_key, base_url=base_url)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import click
 
-DEFAULT_ACCESS_KEY = "1mg_client_access_key"
+from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
 
 
 def _list_variants() -> None:
@@ -53,13 +53,13 @@ def _wait_for_interrupt() -> None:
 )
 @click.option(
     "--merchant-id",
-    default="demo-merchant",
+    default=DEFAULT_MERCHANT_ID,
     show_default=True,
     help="The one merchant the server knows; other merchant_ids in the path get 403.",
 )
 @click.option(
     "--access-key",
-    envvar="ORDERCHECK_ACCESS_KEY",
+    envvar=ACCESS_KEY_ENVVAR,
     default=DEFAULT_ACCESS_KEY,
     show_default=False,
     help="The merchant's X-Access-Key (default: the page's example key; "

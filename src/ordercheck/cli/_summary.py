@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from ordercheck.reports.text import violation_lines
 from ordercheck.results import RunResult
+
+# Payloads and curls longer than this are cut in the terminal; the reports keep them whole.
+TERMINAL_LIMIT = 160
 
 _STATUS_STYLE = {
     "passed": ("passed", "green"),
@@ -33,23 +35,10 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         lines += ["", "Findings"]
     for finding in result.findings:
         fg = "yellow" if finding.severity == "warning" else "red"
-        # Schemathesis explains at length; the terminal gets the first line, the reports all.
-        message = finding.message.strip().splitlines()[0] if finding.message.strip() else ""
-        lines.append(f"  {style(finding.rule, fg, bold=True)} {finding.title}: {message}")
-        if finding.payload_rule:
-            lines.append(f"     payload breaks: {finding.payload_rule}")
-        if finding.exchange is not None:
-            sent = (
-                finding.exchange.body
-                if finding.exchange.raw_body is None
-                else (finding.exchange.raw_body)
-            )
-            lines.append(f"     sent: {_short(sent)}")
-            lines.append(
-                f"     got:  HTTP {finding.exchange.status} "
-                f"{_short(finding.exchange.response_body or finding.exchange.response_text)}"
-            )
-            lines.append(f"     {finding.curl}")
+        head, *rest = violation_lines(finding, limit=TERMINAL_LIMIT)
+        rule_id, _, words = head.partition(" ")
+        lines.append(f"  {style(rule_id, fg, bold=True)} {words}")
+        lines += [f"  {line}" for line in rest]
     failed = [r for r in result.rules if r.status == "failed"]
     verdict = (
         style("conformant", "green", bold=True)
@@ -62,8 +51,3 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         f" · orders created under prefix {result.order_prefix}",
     ]
     return lines
-
-
-def _short(value: object, limit: int = 160) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -8,12 +8,12 @@ around, and one missed header would leak an access key.
 from __future__ import annotations
 
 from ordercheck.reports._html_format import clip, esc, pill, plural, pretty_json
-from ordercheck.results import Exchange, FindingRecord, RunResult, redact
+from ordercheck.results import Exchange, RuleViolation, RunResult, redact
 
 
-def group_findings(result: RunResult) -> list[tuple[str, str, list[FindingRecord]]]:
+def group_findings(result: RunResult) -> list[tuple[str, str, list[RuleViolation]]]:
     """(rule id, heading, findings) in rule order; findings of unlisted rules come last."""
-    groups: dict[str, list[FindingRecord]] = {}
+    groups: dict[str, list[RuleViolation]] = {}
     headings: dict[str, str] = {}
     aliases: dict[str, str] = {}
     for rule in result.rules:
@@ -91,16 +91,16 @@ def _curl(exchange: Exchange, number: int) -> str:
     )
 
 
-def _finding(finding: FindingRecord, number: int, rule_heading: str) -> str:
+def _finding(finding: RuleViolation, number: int, rule_heading: str) -> str:
     status = "failed" if finding.severity == "error" else "warning"
     chips = ""
-    if finding.payload_rule:
-        chips += f'<span class="chip">payload rule <code>{esc(finding.payload_rule)}</code></span>'
+    if finding.constraint:
+        chips += f'<span class="chip">payload rule <code>{esc(finding.constraint)}</code></span>'
     if finding.exchange is not None and finding.exchange.status is not None:
         chips += f'<span class="chip">HTTP {finding.exchange.status}</span>'
     meta = [("Rule", rule_heading), ("Severity", finding.severity)]
-    if finding.payload_rule:
-        meta.append(("Payload rule", finding.payload_rule))
+    if finding.constraint:
+        meta.append(("Payload rule", finding.constraint))
     meta_html = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in meta)
     exchange = finding.exchange
     story = (

@@ -23,13 +23,13 @@ import orjson
 
 from ordercheck.errors import InputError
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import FindingRecord, RuleOutcome, RunResult
+from ordercheck.results import RuleOutcome, RuleViolation, RunResult
 
 # Keys `RunResult.to_dict` adds for readers; `from_dict` ignores them, so loading allows them.
 _DERIVED_KEYS: dict[type, frozenset[str]] = {
     RunResult: frozenset({"verdict"}),
     RuleOutcome: frozenset({"status"}),
-    FindingRecord: frozenset({"curl"}),
+    RuleViolation: frozenset({"curl"}),
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, Outcome, render_junit
+from ordercheck.reports.text import violation_text
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import FindingRecord, RuleOutcome, RunResult
+from ordercheck.results import RuleOutcome, RuleViolation, RunResult
 
 CLASSNAME = "ordercheck.conformance"
 SUITE_NAME = "ordercheck.conformance"
@@ -22,7 +23,7 @@ SUITE_NAME = "ordercheck.conformance"
 
 def junit_cases(result: RunResult) -> JUnitSuite:
     """The run as one suite with a case per rule, in the run's rule order."""
-    by_rule: dict[str, list[FindingRecord]] = {}
+    by_rule: dict[str, list[RuleViolation]] = {}
     for finding in result.findings:
         by_rule.setdefault(finding.rule, []).append(finding)
     cases = []
@@ -61,22 +62,15 @@ def _counts(rule: RuleOutcome) -> str:
     return f"{rule.failures} of {rule.checks} checks failed"
 
 
-def _describe(finding: FindingRecord) -> str:
-    lines = [f"[{finding.severity}] {finding.rule}: {finding.title}", finding.message]
-    if finding.payload_rule:
-        lines.append(f"payload rule: {finding.payload_rule}")
-    if finding.exchange is not None:
-        status = finding.exchange.status
-        lines.append(f"response status: {'none (no response)' if status is None else status}")
-        lines.append(f"reproduce: {finding.curl}")
-    return "\n".join(lines)
+def _describe(finding: RuleViolation) -> str:
+    return f"[{finding.severity}] {violation_text(finding)}"
 
 
-def _details(head: list[str], findings: list[FindingRecord]) -> str:
+def _details(head: list[str], findings: list[RuleViolation]) -> str:
     return "\n\n".join([*head, *(_describe(f) for f in findings)])
 
 
-def _rule_case(rule: RuleOutcome, findings: list[FindingRecord]) -> JUnitCase:
+def _rule_case(rule: RuleOutcome, findings: list[RuleViolation]) -> JUnitCase:
     name = f"{rule.id}_{rule.name}"
     properties = {"rule": rule.id, "level": rule.level, "status": rule.status}
     errors = [f for f in findings if f.severity == "error"]
@@ -92,7 +86,7 @@ def _rule_case(rule: RuleOutcome, findings: list[FindingRecord]) -> JUnitCase:
     return _case(name, "passed", "", "", properties)
 
 
-def _orphan_case(rule_id: str, findings: list[FindingRecord]) -> JUnitCase:
+def _orphan_case(rule_id: str, findings: list[RuleViolation]) -> JUnitCase:
     """A case for findings naming a rule the run's rule list lacks."""
     errors = [f for f in findings if f.severity == "error"]
     properties = {"rule": rule_id, "status": "failed" if errors else "warning"}

@@ -21,6 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ordercheck.defaults import DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
 from ordercheck.server._reference import CONFLICT_MESSAGE, Reference, Rejection, ServerConfig
 from ordercheck.server._store import LockBusy, OrderStore, ReplayConflict
 from ordercheck.server.variants import behaviour_for
@@ -102,8 +103,8 @@ class _ServerEnvelope:
 
 def create_app(
     *,
-    merchant_id: str = "demo-merchant",
-    access_key: str = "1mg_client_access_key",
+    merchant_id: str = DEFAULT_MERCHANT_ID,
+    access_key: str = DEFAULT_ACCESS_KEY,
     variant: str | None = None,
     profile: str = "default",
     spec: Spec | None = None,

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ordercheck.server._reference import Reference
 from ordercheck.server._registry import Registry
-from ordercheck.validators import Finding
+from ordercheck.validators import ConstraintViolation
 
 registry = Registry()
 
@@ -94,8 +94,8 @@ class _Lenient(Reference):
 
     ignored: ClassVar[frozenset[str]] = frozenset()
 
-    def findings(self, payload: Any) -> Sequence[Finding]:
-        return [f for f in super().findings(payload) if f.rule not in self.ignored]
+    def findings(self, payload: Any) -> Sequence[ConstraintViolation]:
+        return [f for f in super().findings(payload) if f.constraint not in self.ignored]
 
 
 @registry.add(
@@ -158,9 +158,9 @@ class AcceptsUnknownPaymentMethod(_Lenient):
     "checks pincode with Python's re, whose $ also matches before a trailing newline",
 )
 class AcceptsPincodeNewline(Reference):
-    def findings(self, payload: Any) -> Sequence[Finding]:
+    def findings(self, payload: Any) -> Sequence[ConstraintViolation]:
         found = super().findings(payload)
         pincode = _at(payload, "user", "address", "pincode")
         if not isinstance(pincode, str) or not _PYTHON_PINCODE.match(pincode):
             return found
-        return [f for f in found if f.rule != "user.address.pincode:pattern"]
+        return [f for f in found if f.constraint != "user.address.pincode:pattern"]

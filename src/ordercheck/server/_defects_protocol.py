@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ordercheck.server._reference import OrjsonResponse, Reference, Rejection, ServerConfig
 from ordercheck.server._registry import Registry
-from ordercheck.validators import Finding, RequestValidator
+from ordercheck.validators import ConstraintViolation, RequestValidator
 
 registry = Registry()
 
@@ -37,7 +37,7 @@ class CrashOnMalformedJson(Reference):
     'reads user["mobile"] for the audit log before validating, so "user": null is a 500',
 )
 class CrashOnNullUser(Reference):
-    def findings(self, payload: Any) -> Sequence[Finding]:
+    def findings(self, payload: Any) -> Sequence[ConstraintViolation]:
         if isinstance(payload, dict) and "user" in payload:
             _audit_mobile = payload["user"].get("mobile")  # null user: AttributeError
         return super().findings(payload)
@@ -49,7 +49,7 @@ class CrashOnNullUser(Reference):
     "calls payload.get() before checking the body is an object, so a JSON array is a 500",
 )
 class CrashOnArrayBody(Reference):
-    def findings(self, payload: Any) -> Sequence[Finding]:
+    def findings(self, payload: Any) -> Sequence[ConstraintViolation]:
         _request_key = payload.get("merchant_order_id")  # a list has no .get: AttributeError
         return super().findings(payload)
 

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from ordercheck.server._store import Order, OrderStore
 from ordercheck.spec import Profile
-from ordercheck.validators import Finding, RequestValidator
+from ordercheck.validators import ConstraintViolation, RequestValidator
 
 PREFIX = "create_merchant_order : "
 LOCK_MESSAGE = PREFIX + "Could not acquire lock"
@@ -134,7 +134,7 @@ class Reference:
         if refused:
             raise Rejection(400, refused)
 
-    def findings(self, payload: Any) -> Sequence[Finding]:
+    def findings(self, payload: Any) -> Sequence[ConstraintViolation]:
         """The error-severity findings of the spec's validator under the server's profile."""
         return self.validator.check(payload).errors
 

@@ -3,7 +3,7 @@
 Everything else in ordercheck derives from a `Spec`; nothing holds a second copy of a schema.
 """
 
-from ordercheck.spec._conformance import ConformanceRule
+from ordercheck.spec._conformance import ConformanceRule, Scope
 from ordercheck.spec._loader import OPERATION_PATH, Spec, bundled_spec_text, load_spec
 from ordercheck.spec._profiles import (
     LEVELS,
@@ -26,6 +26,7 @@ __all__ = [
     "Profile",
     "Rule",
     "RuleCatalogue",
+    "Scope",
     "Spec",
     "bundled_spec_text",
     "check_profile",

@@ -9,9 +9,10 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ordercheck.json_tools import PathStep, json_path
+from ordercheck.results import Severity
 from ordercheck.spec import PROFILE_LEVELS, Profile, Rule, RuleCatalogue
-from ordercheck.validators._findings import Finding, Severity
 from ordercheck.validators._hints import explain
+from ordercheck.validators.violations import ConstraintViolation
 
 
 def _leaves(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
@@ -40,26 +41,26 @@ def _field_schema(schema: Mapping[str, Any], pointer: tuple[Any, ...]) -> Mappin
 
 
 class Explainer:
-    """Findings for one schema under one profile."""
+    """ConstraintViolations for one schema under one profile."""
 
     def __init__(self, schema: Mapping[str, Any], catalogue: RuleCatalogue, profile: Profile):
         self.schema = schema
         self.catalogue = catalogue
         self.levels = PROFILE_LEVELS[profile]
 
-    def findings(self, errors: Iterable[ValidationError]) -> list[Finding]:
+    def findings(self, errors: Iterable[ValidationError]) -> list[ConstraintViolation]:
         """One finding per broken rule and place, in document order, without repeats."""
         seen: set[tuple[str, str]] = set()
-        out: list[Finding] = []
+        out: list[ConstraintViolation] = []
         for error in _leaves(errors):
             for finding in self._from_error(error):
-                key = (finding.rule, finding.path)
+                key = (finding.constraint, finding.path)
                 if key not in seen:
                     seen.add(key)
                     out.append(finding)
         return out
 
-    def _from_error(self, error: ValidationError) -> Iterator[Finding]:
+    def _from_error(self, error: ValidationError) -> Iterator[ConstraintViolation]:
         pointer = tuple(error.schema_path)
         steps: list[PathStep] = list(error.absolute_path)
         instance: Any = error.instance
@@ -85,7 +86,7 @@ class Explainer:
 
     def _finding(
         self, rule: Rule | None, steps: list[PathStep], found: Any, field: Mapping[str, Any]
-    ) -> Iterator[Finding]:
+    ) -> Iterator[ConstraintViolation]:
         if rule is None:
             # Every assertion keyword is in the catalogue; reaching here means the catalogue
             # and the engine disagree about a keyword, which is a bug worth a loud failure.
@@ -93,4 +94,4 @@ class Explainer:
         path = json_path(steps)
         expected, found_words, hint = explain(rule, found, field, path)
         severity: Severity = "error" if rule.level in self.levels else "warning"
-        yield Finding(rule.id, rule.level, severity, path, expected, found_words, hint)
+        yield ConstraintViolation(rule.id, rule.level, severity, path, expected, found_words, hint)

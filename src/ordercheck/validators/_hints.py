@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ordercheck.spec import Rule
-from ordercheck.validators._findings import describe, short, type_words
+from ordercheck.validators.violations import describe, short, type_words
 
 Explainer = Callable[[Rule, Any, Mapping[str, Any]], tuple[str, str]]
 

@@ -7,7 +7,7 @@ from typing import Any
 from ordercheck.json_tools import fast_answer, fast_validator, precise_validator
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
 from ordercheck.validators._explain import Explainer
-from ordercheck.validators._findings import Finding, Verdict
+from ordercheck.validators.violations import ConstraintViolation, Verdict
 
 
 class RequestValidator:
@@ -20,7 +20,7 @@ class RequestValidator:
     >>> v = RequestValidator("default")
     >>> v.is_valid({"merchant_order_id": "m1"})
     False
-    >>> [f.rule for f in v.check({"payable_amount": 499}).errors][:2]
+    >>> [f.constraint for f in v.check({"payable_amount": 499}).errors][:2]
     ['payable_amount:type', 'merchant_order_id:required']
     """
 
@@ -39,11 +39,11 @@ class RequestValidator:
         answer = fast_answer(self._fast_profile, payload)
         return self.check(payload).valid if answer is None else answer
 
-    def findings(self, payload: Any) -> list[Finding]:
+    def findings(self, payload: Any) -> list[ConstraintViolation]:
         """Every broken rule of every level, errors and warnings, by the precise path."""
         return self._explainer.findings(self._precise.iter_errors(payload))
 
-    def check(self, payload: Any) -> Verdict:
+    def check(self, payload: Any) -> Verdict[ConstraintViolation]:
         """The verdict with its findings; skips the precise path for a clean payload."""
         if fast_answer(self._fast_all, payload) is True:
             return Verdict()

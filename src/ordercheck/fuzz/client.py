@@ -1,8 +1,10 @@
-"""Sending requests to the target through Schemathesis, and recording them safely.
+"""Sending requests to the target through Schemathesis, and judging each response.
 
-Schemathesis builds and sends each request (`Case.call`) and runs the checks on the response
-(`Case.validate_response`); this module adds what a run against a shared system needs: a
-rate limit, a thread-local session, redacted records of every exchange, and per-rule results.
+Schemathesis builds and sends each request (`Case.call`) and runs the contract rules'
+checks on the response (`Case.validate_response`, with the checks made from the rule
+registry); this module adds what a run against a shared system needs: a rate limit, a
+thread-local session, and the `Observation` every rule reads, built once per exchange with
+its redacted `Exchange` record.
 """
 
 from __future__ import annotations
@@ -16,49 +18,49 @@ import requests
 import schemathesis
 from schemathesis.core import NOT_SET
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.transport import Response
 
-from ordercheck.checks import (
-    ALL_CHECKS,
-    NOT_JSON,
-    ExchangeContext,
-    exchange_context,
-    flat_headers,
-    response_json,
-    rule_of,
-)
 from ordercheck.errors import Failure, TargetError
-from ordercheck.results import Exchange, redact
-from ordercheck.runner._config import FuzzConfig
+from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.results import Exchange, RuleViolation, redact
+from ordercheck.rules import (
+    KEEP,
+    NOT_JSON,
+    Expectation,
+    Judging,
+    Observation,
+    exchange_rules,
+    judge,
+)
+from ordercheck.rules.schemathesis_checks import CHECKS, flat_headers, observing, response_json
 from ordercheck.spec import OPERATION_PATH, Spec
 
-KEEP = object()  # "send the configured key" as opposed to None, "send no key"
-
 
 @dataclass(frozen=True)
-class RuleBreak:
-    """One rule one exchange broke, in words."""
+class Judged:
+    """One exchange and its judgement: the rules that judged it, the violations found."""
 
-    rule: str
-    title: str
-    message: str
+    observation: Observation
+    applied: tuple[str, ...]
+    violations: tuple[RuleViolation, ...]
 
+    @property
+    def record(self) -> Exchange:
+        """The redacted record of the exchange (what a report shows; it has `curl()`)."""
+        assert self.observation.record is not None
+        return self.observation.record
 
-@dataclass(frozen=True)
-class Sent:
-    """A request that was sent: the record, the parsed body, or why nothing came back."""
-
-    exchange: Exchange
-    response: Any | None
-    case: Any
-    error: str | None = None
+    exchange = record
 
     @property
     def status(self) -> int | None:
-        return self.exchange.status
+        """The HTTP status, or None when no whole response came back."""
+        return self.observation.status
 
     @property
     def body(self) -> Any:
-        return self.exchange.response_body
+        """The response body as parsed JSON, or None when it is not JSON."""
+        return self.record.response_body
 
 
 class RateLimiter:
@@ -93,11 +95,12 @@ def _operation_document(spec: Spec, config: FuzzConfig) -> dict[str, Any]:
 
 
 class Client:
-    """Sends Create Order requests to one target and checks each response."""
+    """Sends Create Order requests to one target and judges each response."""
 
     def __init__(self, spec: Spec, config: FuzzConfig, base_url: str):
         self.config = config
         self.base_url = base_url.rstrip("/")
+        self.judging = Judging(config.profile, config.allow_rejection_pattern, spec)
         self.schema = schemathesis.openapi.from_dict(_operation_document(spec, config))
         self.schema.config.update(base_url=self.base_url)
         self.operation = self.schema[config.path]["POST"]
@@ -138,15 +141,17 @@ class Client:
             raw_body=None if raw is None else raw.decode("utf-8", "replace"),
         )
 
-    def send(
+    def exchange(
         self,
+        expectation: Expectation,
         body: Any = NOT_SET,
         *,
         raw: bytes | None = None,
         key: Any = KEEP,
         merchant_id: str | None = None,
-    ) -> Sent:
-        """Send one request; a connection problem is recorded, not raised."""
+    ) -> Judged:
+        """Send one request and judge its response by every exchange rule that applies; a
+        connection problem is judged too (it breaks C1), never raised."""
         merchant = merchant_id or self.config.merchant_id
         headers = self._headers(key)
         params = {"merchant_id": merchant} if "{merchant_id}" in self.config.path else {}
@@ -155,52 +160,71 @@ class Client:
         if raw is not None:
             extra["data"] = raw
         record = self.describe(body, raw=raw, key=key, merchant_id=merchant)
+        request = None if body is NOT_SET else body
         self.limiter.wait()
         started = time.perf_counter()
         try:
             response = case.call(session=self._session(), headers=headers, **extra)
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
-            reason = type(exc).__name__
-            return Sent(_with(record, elapsed_ms=elapsed), None, case, reason)
-        body_json = response_json(response)
-        return Sent(
-            _with(
+            observation = Observation(
+                expectation,
+                self.judging,
+                request=request,
+                raw_request=raw,
+                error=type(exc).__name__,
+                record=replace(record, elapsed_ms=elapsed),
+            )
+            applied, found = judge(observation)
+            return Judged(observation, tuple(applied), tuple(found))
+        observation = self._observation(expectation, request, raw, record, response)
+        return self._judged(observation, response, case)
+
+    def _observation(
+        self,
+        expectation: Expectation,
+        request: Any,
+        raw: bytes | None,
+        record: Exchange,
+        response: Response,
+    ) -> Observation:
+        body = response_json(response)
+        text = response.text_lossy()[:2000] if body is NOT_JSON else ""
+        headers = flat_headers(response)
+        return Observation(
+            expectation,
+            self.judging,
+            request=request,
+            raw_request=raw,
+            status=response.status_code,
+            headers=headers,
+            body=body,
+            text=text,
+            record=replace(
                 record,
                 status=response.status_code,
-                response_headers=flat_headers(response),
-                response_body=None if body_json is NOT_JSON else body_json,
-                response_text=None if body_json is not NOT_JSON else response.text_lossy()[:2000],
+                response_headers=dict(headers),
+                response_body=None if body is NOT_JSON else body,
+                response_text=text or None,
                 elapsed_ms=response.elapsed * 1000,
             ),
-            response,
-            case,
         )
 
-    def check(self, sent: Sent, context: ExchangeContext) -> list[RuleBreak]:
-        """Run Schemathesis's checks and ordercheck's on one response."""
-        if sent.response is None:
-            return [
-                RuleBreak(
-                    "C1",
-                    "connection failed",
-                    f"no response: {sent.error} (a dropped connection breaks C1)",
-                )
-            ]
-        breaks: list[RuleBreak] = []
-        with exchange_context(context):
+    def _judged(self, observation: Observation, response: Response, case: Any) -> Judged:
+        """Schemathesis runs the rules' checks; the rules that applied are counted."""
+        found: list[RuleViolation] = []
+        with observing(observation):
             try:
-                sent.case.validate_response(sent.response, checks=ALL_CHECKS)
+                case.validate_response(response, checks=CHECKS)
             except FailureGroup as group:
                 for failure in group.exceptions:
-                    rule = rule_of(failure)
                     ours = getattr(failure, "exception", None)
                     if isinstance(ours, Failure):
-                        breaks.append(RuleBreak(rule, ours.title, ours.message))
-                    else:
-                        message = failure.message or f"HTTP {sent.status}: {failure.title}"
-                        breaks.append(RuleBreak(rule, failure.title, message))
-        return breaks
+                        found.append(ours.violation)
+        applied = tuple(
+            rule.id for rule in exchange_rules(self.judging.spec) if rule.applies(observation)
+        )
+        return Judged(observation, applied, tuple(found))
 
     def preflight(self) -> None:
         """Fail fast, with one line, when the target cannot be reached or refuses the key.
@@ -224,7 +248,3 @@ class Client:
                 f"{self.config.merchant_id!r} (HTTP {response.status_code}); "
                 "check --access-key (or ORDERCHECK_ACCESS_KEY) and --merchant-id"
             )
-
-
-def _with(record: Exchange, **changes: Any) -> Exchange:
-    return replace(record, **changes)

@@ -1,21 +1,27 @@
-"""Findings: what a validator says about one payload, in words a merchant can act on."""
+"""Constraint violations: what a validator says about one payload, in words a merchant can act
+on, and the verdict that gathers them.
+
+A `ConstraintViolation` is a payload (or a response body) breaking one constraint of the spec,
+named ``<field>:<keyword>`` (``user.address.pincode:pattern``).  A response can also break a
+contract rule (C3, C7...): that is a `RuleViolation` (`ordercheck.results`), and a response's
+verdict holds both kinds.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Generic, TypeVar
 
+from ordercheck.results import RuleViolation, Severity
 from ordercheck.spec import Level
-
-Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One broken rule: which, how sure we are of it, where, and what to do about it."""
+class ConstraintViolation:
+    """One broken constraint: which, how sure we are of it, where, and what to do about it."""
 
-    rule: str
+    constraint: str
     level: Level
     severity: Severity
     path: str
@@ -23,16 +29,27 @@ class Finding:
     found: str
     hint: str
 
+    @property
+    def id(self) -> str:
+        """The constraint id (``skus.*:minimum``): what a report lists this violation under."""
+        return self.constraint
+
     def to_dict(self) -> dict[str, str]:
-        """A plain dict for JSON output."""
-        return asdict(self)
+        """A plain dict for JSON output: ``rule`` is the constraint id, ``kind`` says so."""
+        fields = asdict(self)
+        return {"rule": fields.pop("constraint"), "kind": "constraint", **fields}
+
+
+Violation = ConstraintViolation | RuleViolation
+V = TypeVar("V", ConstraintViolation, Violation)
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """The outcome for one payload: valid unless an error-severity finding was made."""
+class Verdict(Generic[V]):
+    """The outcome for one payload or response: valid unless an error-severity violation was
+    found.  A request's findings are constraint violations; a response's may be either kind."""
 
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[V, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -40,11 +57,11 @@ class Verdict:
         return not any(f.severity == "error" for f in self.findings)
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
+    def errors(self) -> tuple[V, ...]:
         return tuple(f for f in self.findings if f.severity == "error")
 
     @property
-    def warnings(self) -> tuple[Finding, ...]:
+    def warnings(self) -> tuple[V, ...]:
         return tuple(f for f in self.findings if f.severity == "warning")
 
 

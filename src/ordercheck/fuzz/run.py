@@ -1,4 +1,4 @@
-"""One fuzzing run, start to finish: target up, payload phases, malformed bodies, sequences.
+"""One fuzzing run, start to finish: target up, payload stages, malformed bodies, sequences.
 
 `run_fuzz` returns a plain `RunResult`; writing reports and choosing an exit code belong to
 the callers (the CLI and the pytest plugin).
@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from ordercheck.fuzz.client import Client
+from ordercheck.fuzz.collector import Collector
+from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.fuzz.payload_stages import OrderIds, PayloadStage, StageRunner
+from ordercheck.fuzz.progress import Progress
+from ordercheck.fuzz.sequences import RunSession
 from ordercheck.results import Exchange, RunResult, Target
-from ordercheck.runner._client import Client
-from ordercheck.runner._collector import Collector
-from ordercheck.runner._config import FuzzConfig
-from ordercheck.runner._phases import OrderIds, PayloadPhase, PhaseRunner
-from ordercheck.runner._progress import Progress
-from ordercheck.runner._scenarios import Scenarios
 from ordercheck.spec import Spec, load_spec
 
 
@@ -51,7 +51,7 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
         yield base_url, True
 
 
-def payload_phases(config: FuzzConfig) -> list[tuple[str, list[PayloadPhase]]]:
+def payload_stages(config: FuzzConfig) -> list[tuple[str, list[PayloadStage]]]:
     """Valid, edge-case and rule-breaking payloads, from ordercheck's strategies, by stage.
 
     The invalid stage sweeps the rules: every rule that is an error under the profile gets
@@ -64,12 +64,12 @@ def payload_phases(config: FuzzConfig) -> list[tuple[str, list[PayloadPhase]]]:
     per_rule = max(1, budget // max(1, len(rules)))
     valid = orders(profile=profile, sku_ids=config.sku_ids, coupons=config.coupons)
     return [
-        ("valid", [PayloadPhase("valid", valid, budget)]),
-        ("edge", [PayloadPhase("edge", edge_case_orders(profile=profile), max(5, budget // 2))]),
+        ("valid", [PayloadStage("valid", valid, budget)]),
+        ("edge", [PayloadStage("edge", edge_case_orders(profile=profile), max(5, budget // 2))]),
         (
             "invalid",
             [
-                PayloadPhase("invalid", invalid_orders(profile=profile, rule=rule), per_rule)
+                PayloadStage("invalid", invalid_orders(profile=profile, rule=rule), per_rule)
                 for rule in rules
             ],
         ),
@@ -93,7 +93,11 @@ def run_fuzz(
     progress = progress or Progress(quiet=True)
     run_id, prefix = new_run_id(), new_order_prefix()
     started, clock = datetime.now(UTC), time.monotonic()
-    collector = Collector(spec, fail_on_latency=config.fail_on_latency)
+    collector = Collector(
+        spec,
+        latency_budget_ms=config.latency_budget_ms,
+        latency_is_error=config.fail_on_latency,
+    )
     ids = OrderIds(prefix)
     with target_url(config) as (base_url, embedded):
         client = Client(spec, config, base_url)
@@ -107,16 +111,16 @@ def run_fuzz(
         def tick() -> None:
             progress.exchange(collector.failing_checks)
 
-        runner = PhaseRunner(
+        runner = StageRunner(
             client, collector, config, ids, tick, on_dry_run if config.dry_run else None
         )
-        _run_payload_phases(runner, payload_phases(config), config.workers, progress)
+        _run_payload_stages(runner, payload_stages(config), config.workers, progress)
         progress.start_phase("malformed")
         runner.run_malformed()
         progress.end_phase()
         if not config.dry_run:
             progress.start_phase("sequences")
-            Scenarios(client, collector, config, ids, tick).run_all()
+            RunSession(client, collector, config, ids, tick).run_all()
             progress.end_phase()
         progress.finish()
         return collector.result(
@@ -126,22 +130,22 @@ def run_fuzz(
         )
 
 
-def _run_payload_phases(
-    runner: PhaseRunner,
-    stages: list[tuple[str, list[PayloadPhase]]],
+def _run_payload_stages(
+    runner: StageRunner,
+    stages: list[tuple[str, list[PayloadStage]]],
     workers: int,
     progress: Progress,
 ) -> None:
     if workers == 1:
-        for name, phases in stages:
+        for name, group in stages:
             progress.start_phase(name)
-            for phase in phases:
-                runner.run(phase)
+            for stage in group:
+                runner.run(stage)
             progress.end_phase()
         return
     progress.start_phase("payloads")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [pool.submit(runner.run, phase) for _, phases in stages for phase in phases]
+        jobs = [pool.submit(runner.run, stage) for _, group in stages for stage in group]
         for job in jobs:
             job.result()
     progress.end_phase()

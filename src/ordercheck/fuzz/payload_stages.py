@@ -1,7 +1,7 @@
-"""The per-request phases: Hypothesis draws payloads, Schemathesis sends and checks them.
+"""The per-request stages: Hypothesis draws payloads, Schemathesis sends and checks them.
 
-Each phase is one Hypothesis test run in-process.  A payload that breaks a rule raises a
-failure whose *type* names the rule, so Hypothesis treats each broken rule as a distinct bug
+Each stage is one Hypothesis test run in-process.  A payload that breaks a rule raises a
+`Failure` whose *type* names the rule, so Hypothesis treats each broken rule as a distinct bug
 and shrinks each to a minimal payload.  Every exchange is memoised by the drawn value: replays
 during shrinking cost no request and cannot flake, and a cap on new requests bounds shrinking
 against a slow or shared target.
@@ -22,12 +22,12 @@ from hypothesis import Phase as HypothesisPhase
 from hypothesis import seed as hypothesis_seed
 from hypothesis.strategies import SearchStrategy
 
-from ordercheck.checks import ExchangeContext, Expectation
 from ordercheck.errors import Failure
-from ordercheck.results import Exchange
-from ordercheck.runner._client import Client, RuleBreak, Sent
-from ordercheck.runner._collector import Collector
-from ordercheck.runner._config import FuzzConfig
+from ordercheck.fuzz.client import Client, Judged
+from ordercheck.fuzz.collector import Collector
+from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.results import Exchange, RuleViolation
+from ordercheck.rules import Expectation, Observation
 
 # Bodies that are not JSON payloads at all; a conformant server answers each with a 400.
 MALFORMED_BODIES: dict[str, bytes] = {
@@ -56,7 +56,7 @@ class OrderIds:
 
 
 @dataclass(frozen=True)
-class PayloadPhase:
+class PayloadStage:
     """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`)."""
 
     name: str
@@ -64,36 +64,35 @@ class PayloadPhase:
     budget: int
 
 
-class RuleFailure(Failure):
-    """Raised inside the Hypothesis test for a payload that broke `rule_break.rule`."""
+class _Shrinkable(Failure):
+    """Raised inside the Hypothesis test for a payload that broke a rule."""
 
-    def __init__(self, rule_break: RuleBreak, sent: Sent, payload_rule: str | None):
-        super().__init__(rule_break.rule, rule_break.message)
-        self.rule_break = rule_break
-        self.sent = sent
-        self.payload_rule = payload_rule
+    def __init__(self, violation: RuleViolation, observation: Observation):
+        super().__init__(violation)
+        self.observation = observation
 
 
 @cache
-def _failure_type(rule: str) -> type[RuleFailure]:
+def _failure_type(rule: str) -> type[_Shrinkable]:
     # One exception type per rule: Hypothesis tells bugs apart by type and shrinks each.
-    return type(f"Broke{rule}", (RuleFailure,), {})
+    return type(f"Broke{rule}", (_Shrinkable,), {})
 
 
-def _rule_order(rule_break: RuleBreak) -> int:
-    return int(rule_break.rule[1:]) if rule_break.rule[1:].isdigit() else 99
+def _rule_order(violation: RuleViolation) -> int:
+    number = violation.rule[1:]
+    return int(number) if number.isdigit() else 99
 
 
-def prepare(value: Any, phase: str, ids: OrderIds) -> tuple[Any, Expectation]:
+def prepare(value: Any, stage: str, ids: OrderIds) -> tuple[Any, Expectation]:
     """The payload to send for a drawn value, with a prefixed ``merchant_order_id`` unless
-    the rule being broken is about that very field."""
-    if phase == "invalid":
-        payload, rule = value.payload, value.rule
+    the constraint being broken is about that very field."""
+    if stage == "invalid":
+        payload, constraint = value.payload, value.rule
     else:
-        payload, rule = value, None
-    if isinstance(payload, dict) and not (rule or "").startswith("merchant_order_id"):
+        payload, constraint = value, None
+    if isinstance(payload, dict) and not (constraint or "").startswith("merchant_order_id"):
         payload = {**payload, "merchant_order_id": ids.next()}
-    return payload, Expectation("invalid" if rule else "valid", payload, rule)
+    return payload, Expectation("invalid" if constraint else "valid", constraint)
 
 
 def _flatten(exc: BaseException) -> Iterator[BaseException]:
@@ -105,8 +104,8 @@ def _flatten(exc: BaseException) -> Iterator[BaseException]:
 
 
 @dataclass
-class PhaseRunner:
-    """Runs payload phases against one client, recording into one collector."""
+class StageRunner:
+    """Runs payload stages against one client, recording into one collector."""
 
     client: Client
     collector: Collector
@@ -115,33 +114,30 @@ class PhaseRunner:
     on_exchange: Callable[[], None] = lambda: None
     dry_run_sink: Callable[[Exchange], None] | None = None
 
-    def _context(self, expectation: Expectation) -> ExchangeContext:
-        return ExchangeContext(
-            expectation, self.config.profile, self.config.allow_rejection_pattern
-        )
-
-    def run(self, phase: PayloadPhase) -> None:
-        """Draw up to `phase.budget` payloads, send each once, shrink what fails."""
-        memo: dict[bytes, tuple[Sent, list[RuleBreak], str | None]] = {}
+    def run(self, stage: PayloadStage) -> None:
+        """Draw up to `stage.budget` payloads, send each once, shrink what fails."""
+        memo: dict[bytes, Judged | None] = {}
         # Generation, then at most as many shrinking requests again (and never under 10).
-        cap = phase.budget + max(10, phase.budget)
+        cap = stage.budget + max(10, stage.budget)
 
         def probe(value: Any) -> None:
             key = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
             if key not in memo:
                 if len(memo) >= cap:
                     return
-                memo[key] = self._exchange(value, phase.name)
-            sent, breaks, payload_rule = memo[key]
+                memo[key] = self._exchange(value, stage.name)
+            judged = memo[key]
+            if judged is None:
+                return
             # A rule already shrunk earlier in the run is recorded, not shrunk again: a
-            # defect that breaks every payload would otherwise cost a shrink per phase.
-            fresh = [b for b in breaks if not self.collector.has_minimal(b.rule)]
+            # defect that breaks every payload would otherwise cost a shrink per stage.
+            fresh = [v for v in judged.violations if not self.collector.has_minimal(v.rule)]
             if fresh:
                 first = min(fresh, key=_rule_order)
-                raise _failure_type(first.rule)(first, sent, payload_rule)
+                raise _failure_type(first.rule)(first, judged.observation)
 
         test = settings(
-            max_examples=phase.budget,
+            max_examples=stage.budget,
             database=None,
             deadline=None,
             derandomize=False,
@@ -150,28 +146,26 @@ class PhaseRunner:
             phases=[HypothesisPhase.generate, HypothesisPhase.shrink],
             verbosity=Verbosity.quiet,
             print_blob=False,
-        )(given(phase.strategy)(probe))
+        )(given(stage.strategy)(probe))
         if self.config.seed is not None:
             test = hypothesis_seed(self.config.seed)(test)
         try:
             test()
         except BaseException as exc:  # Hypothesis re-raises what the probe raised
             for failure in _flatten(exc):
-                if not isinstance(failure, RuleFailure):
+                if not isinstance(failure, _Shrinkable):
                     raise
-                self.collector.minimal(failure.rule_break, failure.sent, failure.payload_rule)
+                self.collector.minimal(failure.violation, failure.observation)
 
-    def _exchange(self, value: Any, phase: str) -> tuple[Sent, list[RuleBreak], str | None]:
-        payload, expectation = prepare(value, phase, self.ids)
+    def _exchange(self, value: Any, stage: str) -> Judged | None:
+        payload, expectation = prepare(value, stage, self.ids)
         if self.dry_run_sink is not None:
             self.dry_run_sink(self.client.describe(payload))
-            return Sent(self.client.describe(payload), None, None), [], expectation.payload_rule
-        context = self._context(expectation)
-        sent = self.client.send(payload)
-        breaks = self.client.check(sent, context)
-        self.collector.record(sent, context, breaks)
+            return None
+        judged = self.client.exchange(expectation, payload)
+        self.collector.record(judged)
         self.on_exchange()
-        return sent, breaks, expectation.payload_rule
+        return judged
 
     def run_malformed(self) -> None:
         """Send each malformed body once: a conformant server answers 400, never 5xx."""
@@ -179,7 +173,5 @@ class PhaseRunner:
             if self.dry_run_sink is not None:
                 self.dry_run_sink(self.client.describe(raw=raw))
                 continue
-            context = self._context(Expectation("malformed"))
-            sent = self.client.send(raw=raw)
-            self.collector.record(sent, context, self.client.check(sent, context))
+            self.collector.record(self.client.exchange(Expectation("malformed"), raw=raw))
             self.on_exchange()

@@ -1,0 +1,231 @@
+"""The settings of one fuzzing run: declared once, with their defaults and help, and checked
+once.
+
+`FuzzConfig` is the one declaration of the fuzz options.  Each field's `Option` metadata
+carries its help text and how it is spelled on a command line; the ``ordercheck fuzz`` click
+options (`ordercheck.cli._fuzz_options`) and the pytest plugin's ``--ordercheck-<name>``
+options are generated from it, so the three cannot drift apart, and every default is one
+named constant below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import Field, dataclass, field, fields
+from typing import Any, Literal
+
+from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
+from ordercheck.errors import UsageError
+from ordercheck.spec import OPERATION_PATH, PROFILES, Profile, check_profile
+
+DEFAULT_PROFILE: Profile = "default"
+DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_WORKERS = 1
+DEFAULT_LATENCY_BUDGET_MS = 2000.0
+DEFAULT_BURST_SIZE = 8
+DEFAULT_TIMEOUT_S = 10.0
+MAX_WORKERS = 64
+MAX_BURST_SIZE = 64
+
+# Where an option exists: on both command lines, or in one only (see README, "Options").
+Where = Literal["both", "cli", "pytest"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one `FuzzConfig` field is offered as a command-line option.
+
+    `kind` is the value's type on the command line (``path`` is a file whose contents
+    `convert` turns into the field's value); `aliases` are older spellings kept working.
+    """
+
+    help: str
+    kind: Literal["str", "int", "float", "flag", "choice", "path"] = "str"
+    metavar: str | None = None
+    choices: Sequence[str] = ()
+    flag: str | None = None
+    envvar: str | None = None
+    where: Where = "both"
+    aliases: Sequence[str] = ()
+    convert: Callable[[str], Any] | None = None
+
+    def cli_flag(self, name: str) -> str:
+        """``--max-examples`` for field ``max_examples``, unless `flag` says otherwise."""
+        return self.flag or "--" + name.replace("_", "-")
+
+
+def option(default: Any, help: str, **how: Any) -> Any:
+    """A `FuzzConfig` field with its default and its `Option`."""
+    return field(default=default, metadata={"option": Option(help, **how)})
+
+
+def _read_skus(path: str) -> tuple[str, ...]:
+    from ordercheck.strategies import read_sku_catalog
+
+    return read_sku_catalog(path)
+
+
+def _read_coupons(path: str) -> tuple[str, ...]:
+    from ordercheck.catalogs import read_values
+
+    return read_values(path, what="coupon code")
+
+
+@dataclass(frozen=True)
+class FuzzConfig:
+    """Everything `run_fuzz` needs; `base_url=None` means the embedded reference server.
+
+    >>> FuzzConfig(max_examples=5).workers
+    1
+    >>> FuzzConfig(rate_limit=float("nan"))
+    Traceback (most recent call last):
+    ...
+    ordercheck.errors.UsageError: --rate-limit=nan: must be a finite number more than 0
+    """
+
+    base_url: str | None = option(
+        None,
+        "The implementation to fuzz, e.g. https://staging.example.com. "
+        "Without it: the embedded reference server.",
+        metavar="URL",
+        aliases=("--ordercheck-url",),
+    )
+    path: str = option(
+        OPERATION_PATH, "Path template of the Create Order operation.", metavar="TEMPLATE"
+    )
+    merchant_id: str = option(
+        DEFAULT_MERCHANT_ID, "The merchant_id in the path.", aliases=("--ordercheck-merchant",)
+    )
+    access_key: str = field(
+        default=DEFAULT_ACCESS_KEY,
+        repr=False,
+        metadata={
+            "option": Option(
+                "X-Access-Key (default: the page's example key); never printed or written "
+                "to reports.",
+                envvar=ACCESS_KEY_ENVVAR,
+                metavar="KEY",
+                aliases=("--ordercheck-key",),
+            )
+        },
+    )
+    profile: Profile = option(
+        DEFAULT_PROFILE,
+        "Which rule levels the payloads are judged by.",
+        kind="choice",
+        choices=PROFILES,
+    )
+    max_examples: int = option(
+        DEFAULT_MAX_EXAMPLES,
+        "Payloads drawn per stage (valid; edge gets half; every rule is broken at least once).",
+        kind="int",
+        metavar="N",
+    )
+    seed: int | None = option(None, "Repeat a run's payloads exactly.", kind="int", metavar="S")
+    workers: int = option(
+        DEFAULT_WORKERS,
+        f"Payload stages run side by side on this many threads (at most {MAX_WORKERS}).",
+        kind="int",
+        metavar="N",
+    )
+    sku_ids: tuple[str, ...] | None = option(
+        None,
+        "SKU ids the target sells: a file with one a line, or a JSON array.",
+        kind="path",
+        flag="--sku-catalog",
+        metavar="FILE",
+        convert=_read_skus,
+    )
+    coupons: tuple[str, ...] | None = option(
+        None,
+        "Coupon codes the target knows: a file with one a line, or a JSON array.",
+        kind="path",
+        metavar="FILE",
+        convert=_read_coupons,
+    )
+    allow_rejection: str | None = option(
+        None,
+        "A 400 whose error message matches is a declared business rule, not a C5 failure "
+        "(e.g. 'out of stock|invalid coupon').",
+        metavar="REGEX",
+    )
+    rate_limit: float | None = option(
+        None, "At most this many requests per second.", kind="float", metavar="N"
+    )
+    latency_budget_ms: float = option(
+        DEFAULT_LATENCY_BUDGET_MS, "C14: the p95 latency budget.", kind="float", metavar="MS"
+    )
+    fail_on_latency: bool = option(False, "Make C14 an error instead of a warning.", kind="flag")
+    burst_size: int = option(
+        DEFAULT_BURST_SIZE,
+        f"C11: how many identical requests go at once (2 to {MAX_BURST_SIZE}).",
+        kind="int",
+        metavar="N",
+    )
+    timeout_s: float = option(
+        DEFAULT_TIMEOUT_S,
+        "Give up on a response after this many seconds.",
+        kind="float",
+        metavar="S",
+        flag="--timeout",
+    )
+    variant: str | None = option(
+        None,
+        "Embedded only: fuzz one of the project's broken servers "
+        "(see `ordercheck serve --list-variants`).",
+        metavar="NAME",
+    )
+    dry_run: bool = option(
+        False, "Print what would be sent; send nothing.", kind="flag", where="cli"
+    )
+
+    def __post_init__(self) -> None:
+        try:
+            check_profile(self.profile)
+        except ValueError as exc:
+            raise UsageError(f"--profile: {exc}") from None
+        _at_least("--max-examples", self.max_examples, 1)
+        _at_least("--workers", self.workers, 1, MAX_WORKERS)
+        _at_least("--burst-size", self.burst_size, 2, MAX_BURST_SIZE)
+        _positive("--rate-limit", self.rate_limit)
+        _positive("--latency-budget-ms", self.latency_budget_ms)
+        _positive("--timeout", self.timeout_s)
+        if self.base_url is not None and not re.match(r"^https?://[^/]+", self.base_url):
+            raise UsageError(
+                f"--base-url={self.base_url!r}: expected http(s)://host[:port][/prefix]"
+            )
+        if self.allow_rejection is not None:
+            try:
+                re.compile(self.allow_rejection)
+            except re.error as exc:
+                raise UsageError(f"--allow-rejection={self.allow_rejection!r}: {exc}") from None
+        if self.variant is not None and self.base_url is not None:
+            raise UsageError("--variant only applies to the embedded server (no --base-url)")
+
+    @property
+    def allow_rejection_pattern(self) -> re.Pattern[str] | None:
+        return None if self.allow_rejection is None else re.compile(self.allow_rejection)
+
+
+def _at_least(name: str, value: int, low: int, high: int | None = None) -> None:
+    if value < low or (high is not None and value > high):
+        bound = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise UsageError(f"{name}={value}: must be {bound}")
+
+
+def _positive(name: str, value: float | None) -> None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise UsageError(f"{name}={value}: must be a finite number more than 0")
+
+
+def options(where: Where) -> list[tuple[Field[Any], Option]]:
+    """The `FuzzConfig` fields offered on one command line (``cli`` or ``pytest``), with
+    their options, in declaration order."""
+    found = []
+    for config_field in fields(FuzzConfig):
+        how: Option = config_field.metadata["option"]
+        if how.where in ("both", where):
+            found.append((config_field, how))
+    return found

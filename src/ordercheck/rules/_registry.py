@@ -1,0 +1,86 @@
+"""The registry: the fourteen rule modules, in the spec's order, as `ContractRule`s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cache
+from types import ModuleType
+
+from ordercheck.errors import SpecError
+from ordercheck.results import RuleViolation
+from ordercheck.rules import (
+    c01_no_server_error,
+    c02_json_envelope,
+    c03_status_code_matches,
+    c04_allowed_status,
+    c05_valid_payload_accepted,
+    c06_invalid_payload_rejected,
+    c07_echo_merchant_order_id,
+    c08_payment_fields_match_method,
+    c09_distinct_order_ids,
+    c10_idempotent_replay,
+    c11_lock_under_concurrency,
+    c12_auth_enforced,
+    c13_unique_request_id,
+    c14_latency_budget,
+)
+from ordercheck.rules._observation import Observation
+from ordercheck.rules._rule import ContractRule
+from ordercheck.spec import Spec, load_spec
+
+RULE_MODULES: tuple[ModuleType, ...] = (
+    c01_no_server_error,
+    c02_json_envelope,
+    c03_status_code_matches,
+    c04_allowed_status,
+    c05_valid_payload_accepted,
+    c06_invalid_payload_rejected,
+    c07_echo_merchant_order_id,
+    c08_payment_fields_match_method,
+    c09_distinct_order_ids,
+    c10_idempotent_replay,
+    c11_lock_under_concurrency,
+    c12_auth_enforced,
+    c13_unique_request_id,
+    c14_latency_budget,
+)
+
+
+@cache
+def registry(spec: Spec | None = None) -> Mapping[str, ContractRule]:
+    """Every rule of the spec's ``x-conformance-rules`` with its module, in the spec's order.
+
+    A rule in the spec without a module, or a module without a rule, is a `SpecError`: the
+    two lists must name the same rules.
+    """
+    spec = spec or load_spec()
+    modules = {module.ID: module for module in RULE_MODULES}
+    declared = spec.conformance
+    if set(modules) != set(declared):
+        missing = sorted(set(declared) - set(modules)) or sorted(set(modules) - set(declared))
+        raise SpecError(
+            f"{spec.source}: $['x-conformance-rules']: the rules {missing} "
+            "have no module in ordercheck.rules, or no entry in the spec"
+        )
+    return {
+        rule.id: ContractRule(rule.id, rule.name, rule.summary, rule.scope, modules[rule.id])
+        for rule in declared.values()
+    }
+
+
+def exchange_rules(spec: Spec | None = None) -> Iterator[ContractRule]:
+    """The rules that judge one exchange at a time, in the spec's order."""
+    return (rule for rule in registry(spec).values() if rule.judges_exchanges)
+
+
+def judge(observation: Observation) -> tuple[list[str], list[RuleViolation]]:
+    """Every exchange rule over one exchange: the ids of the rules that applied (each is one
+    judged check) and the violations found."""
+    applied, found = [], []
+    for rule in exchange_rules(observation.judging.spec):
+        if rule.applies(observation):
+            applied.append(rule.id)
+            broken = rule.check(observation)
+            if broken is not None:
+                found.append(broken)
+    return applied, found

@@ -1,0 +1,33 @@
+"""C1: no 5xx and no dropped connection, for any input, malformed JSON included."""
+
+from __future__ import annotations
+
+from ordercheck.results import RuleViolation
+from ordercheck.rules._observation import Observation
+from ordercheck.rules._rule import violation
+
+ID = "C1"
+
+
+def applies(observation: Observation) -> bool:
+    """Every exchange: a request that got nothing back broke this rule too."""
+    return True
+
+
+def check(observation: Observation) -> RuleViolation | None:
+    if observation.error is not None:
+        return violation(
+            ID,
+            "connection failed",
+            f"no response: {observation.error} (a dropped connection breaks C1)",
+        )
+    status = observation.status
+    if status is not None and status >= 500:
+        return violation(
+            ID,
+            "server error",
+            f"HTTP {status}: the server failed on this request",
+            expected="a status below 500",
+            found=f"HTTP {status}",
+        )
+    return None

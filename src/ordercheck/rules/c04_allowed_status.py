@@ -1,0 +1,37 @@
+"""C4: statuses are 200 or 400 (401/403 allowed for auth failures only)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ordercheck.results import RuleViolation
+from ordercheck.rules._observation import Observation
+from ordercheck.rules._rule import violation
+from ordercheck.spec import Spec
+
+ID = "C4"
+
+
+@cache
+def allowed_statuses(spec: Spec) -> frozenset[int]:
+    """The statuses the spec documents for the operation (200, 400, 401, 403)."""
+    return frozenset(int(code) for code in spec.operation["responses"] if code.isdigit())
+
+
+def applies(observation: Observation) -> bool:
+    """Every response with a status."""
+    return observation.status is not None
+
+
+def check(observation: Observation) -> RuleViolation | None:
+    status = observation.status
+    allowed = allowed_statuses(observation.judging.spec)
+    if status is None or status in allowed:
+        return None
+    return violation(
+        ID,
+        "status the API does not use",
+        f"HTTP {status} is not a status this API uses",
+        expected="HTTP " + " or ".join(str(s) for s in sorted(allowed)),
+        found=f"HTTP {status}",
+    )

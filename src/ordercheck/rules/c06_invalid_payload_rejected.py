@@ -1,0 +1,32 @@
+"""C6: a payload that breaks an error-level rule of the profile gets a 400 error envelope."""
+
+from __future__ import annotations
+
+from ordercheck.results import RuleViolation
+from ordercheck.rules._observation import Observation
+from ordercheck.rules._rule import violation
+
+ID = "C6"
+
+
+def applies(observation: Observation) -> bool:
+    """Payloads built to break a constraint, and bodies that are not JSON payloads."""
+    return observation.expectation.expect in ("invalid", "malformed") and observation.answered
+
+
+def check(observation: Observation) -> RuleViolation | None:
+    if observation.status == 400:
+        return None
+    constraint = observation.expectation.constraint
+    what = (
+        f"a payload breaking {constraint}"
+        if constraint
+        else "a request body that is not a JSON payload"
+    )
+    return violation(
+        ID,
+        "invalid payload accepted",
+        f"{what} got HTTP {observation.status}, not 400",
+        expected="HTTP 400",
+        found=f"HTTP {observation.status}",
+    )
