@@ -184,6 +184,7 @@ def test_replay_of_a_broken_report_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_rate_limit_spaces_requests() -> None:
     """--rate-limit N: a run of R requests takes at least (R - 1) / N seconds."""
     result = run_fuzz(FuzzConfig(max_examples=2, rate_limit=40.0))
@@ -191,6 +192,7 @@ def test_rate_limit_spaces_requests() -> None:
     assert result.duration_s >= (result.requests - 1) / 40.0
 
 
+@pytest.mark.slow
 def test_workers_reach_the_same_verdict() -> None:
     """Phases on two threads give the same verdict and rule outcomes as on one."""
     serial = run_fuzz(FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity"))

@@ -71,6 +71,7 @@ def test_plugin_is_registered_through_the_pytest11_entry_point() -> None:
     assert plugins.get("ordercheck") == "ordercheck.pytest_plugin"
 
 
+@pytest.mark.slow
 def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pytester) -> None:
     """Without the options the plugin is loaded but adds no item, imports no runner or server
     and starts no server thread."""
@@ -92,6 +93,7 @@ def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pyt
     assert "ordercheck::" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_fixtures_use_the_session_key_and_merchant(project: pytest.Pytester) -> None:
     """With --ordercheck-key and --ordercheck-merchant, `order_api` sends them and the
     `reference_server` it talks to accepts them: an order is created."""
@@ -209,6 +211,7 @@ def closed_port() -> int:
     return port
 
 
+@pytest.mark.slow
 def test_unreachable_target_stops_the_session_with_exit_2(project: pytest.Pytester) -> None:
     """An unreachable --ordercheck-url stops the run after one item with exit code 2 and the
     reason, instead of reporting 14 broken rules."""
