@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from console import ordercheck
-from ordercheck.runner import FuzzConfig, run_fuzz
 from ordercheck.server import create_app, running_server
 
 SECRET = "s3cr3t-key-4711"
@@ -184,22 +184,32 @@ def test_replay_of_a_broken_report_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+def report_of(run_dir: Path, *args: str) -> dict[str, Any]:
+    """`ordercheck fuzz ARGS` writing into `run_dir`: its report.json."""
+    run = ordercheck("fuzz", "--quiet", "--report-dir", str(run_dir), *args)
+    assert run.returncode in (0, 1), run.stderr
+    report: dict[str, Any] = json.loads((run_dir / "latest" / "report.json").read_text("utf-8"))
+    return report
+
+
 @pytest.mark.slow
-def test_rate_limit_spaces_requests() -> None:
+def test_rate_limit_spaces_requests(tmp_path: Path) -> None:
     """--rate-limit N: a run of R requests takes at least (R - 1) / N seconds."""
-    result = run_fuzz(FuzzConfig(max_examples=2, rate_limit=40.0))
-    assert result.requests > 40
-    assert result.duration_s >= (result.requests - 1) / 40.0
+    report = report_of(tmp_path, "--max-examples", "2", "--rate-limit", "40")
+    assert report["requests"] > 40
+    assert report["duration_s"] >= (report["requests"] - 1) / 40.0
 
 
 @pytest.mark.slow
-def test_workers_reach_the_same_verdict() -> None:
+def test_workers_reach_the_same_verdict(tmp_path: Path) -> None:
     """Phases on two threads give the same verdict and rule outcomes as on one."""
-    serial = run_fuzz(FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity"))
-    parallel = run_fuzz(
-        FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity", workers=2)
-    )
-    assert [(r.id, r.status) for r in serial.rules] == [(r.id, r.status) for r in parallel.rules]
+    args = ("--variant", "accepts_zero_quantity", "--max-examples", "5", "--seed", "9")
+    serial = report_of(tmp_path / "serial", *args)
+    parallel = report_of(tmp_path / "parallel", *args, "--workers", "2")
+    assert serial["verdict"] == parallel["verdict"] == "non-conformant"
+    assert [(r["id"], r["status"]) for r in serial["rules"]] == [
+        (r["id"], r["status"]) for r in parallel["rules"]
+    ]
 
 
 def test_refused_access_key_exits_2_naming_the_options(reference_url: str) -> None:
