@@ -96,8 +96,7 @@ def test_spec_prints_the_spec_as_json() -> None:
 
 
 def test_generate_writes_n_valid_orders() -> None:
-    """`ordercheck generate --kind valid -n 2 --seed 1` writes two orders the validator
-    accepts, and the same two again for the same seed."""
+    """`generate --kind valid -n 2 --seed 1` writes two valid orders, the same for one seed."""
     run = ordercheck("generate", "--kind", "valid", "-n", "2", "--seed", "1")
     assert run.returncode == 0, run.stderr
     orders = [json.loads(line) for line in run.stdout.splitlines()]
@@ -114,8 +113,7 @@ def test_generate_writes_n_valid_orders() -> None:
     ],
 )
 def test_validate_judges_the_shipped_samples(sample: str, code: int, summary: str) -> None:
-    """`ordercheck validate` on a shipped sample exits 0 when all is valid, 1 otherwise, with
-    the summary line of its verdict."""
+    """`validate` on a shipped sample exits 0 or 1 as it is valid or not, with its summary."""
     run = ordercheck("validate", str(SAMPLES / sample))
     assert run.returncode == code, run.stderr
     assert summary in run.stdout.splitlines()[-1]
@@ -140,8 +138,7 @@ def test_fuzz_dry_run_sends_nothing() -> None:
 
 @pytest.mark.slow
 def test_replay_resends_a_tiny_runs_failures(tmp_path: Path, reference_url: str) -> None:
-    """A tiny fuzz run of a broken server writes report.json; `ordercheck replay` of it
-    against a conformant server says each failure now passes, and exits 0."""
+    """`replay` of a tiny broken run's report.json against a fixed server: all pass, exit 0."""
     run = ordercheck(
         "fuzz",
         "--variant",

@@ -359,9 +359,7 @@ def test_gate_exits_2_for_an_unreachable_target_or_a_missing_url(tmp_path: Path)
 def test_gate_installs_ordercheck_from_its_source(
     tmp_path: Path, reference_url: str, where: str
 ) -> None:
-    """gate.sh installs ordercheck into a fresh venv, from the repository it sits in when
-    ORDERCHECK_SOURCE is unset, or from ORDERCHECK_SOURCE when it was copied elsewhere (as
-    the GitHub job does), and then gates with the ordercheck it installed."""
+    """gate.sh installs ordercheck in a fresh venv from its own repo or ORDERCHECK_SOURCE."""
     source = copy_of_the_repository(tmp_path / "ordercheck")
     venv = tmp_path / "venv"
     env = fresh_venv(venv)
@@ -390,8 +388,7 @@ def test_gate_installs_ordercheck_from_its_source(
 
 
 def test_gate_exits_2_when_ordercheck_cannot_be_installed(tmp_path: Path) -> None:
-    """An ORDERCHECK_SOURCE pip cannot install is a setup error: exit 2 naming the source,
-    never 1 (no rule was judged)."""
+    """An ORDERCHECK_SOURCE pip cannot install exits 2 naming it, never 1 (nothing judged)."""
     missing = tmp_path / "no-such-checkout"
     env = {"ORDERCHECK_SKIP_INSTALL": "0", "ORDERCHECK_SOURCE": str(missing)}
     run = run_gate(tmp_path, "http://127.0.0.1:9", env={**env, "PIP_NO_INDEX": "1"})
@@ -401,8 +398,7 @@ def test_gate_exits_2_when_ordercheck_cannot_be_installed(tmp_path: Path) -> Non
 
 
 def test_gate_copied_elsewhere_without_a_source_exits_2(tmp_path: Path) -> None:
-    """A copy of gate.sh outside ordercheck's repository, with no ORDERCHECK_SOURCE, exits 2
-    asking for it instead of installing whatever repository it sits in."""
+    """A copy of gate.sh outside ordercheck's repository without ORDERCHECK_SOURCE exits 2."""
     gate = tmp_path / "ci" / "ordercheck-gate.sh"
     gate.parent.mkdir()
     shutil.copy(GATE, gate)

@@ -274,8 +274,7 @@ class Server:
 
 # -- the tests ---------------------------------------------------------------------------
 def test_readme_has_runnable_blocks_and_the_demo_tail() -> None:
-    """The parser finds the README's runnable blocks and its `make demo` tail (so the tests
-    below cannot pass by finding nothing)."""
+    """The parser finds the README's runnable blocks, a server marker and the demo's tail."""
     assert len(RUNNABLE) >= 3
     assert [block.marker for block in TAILS] == [("tail", "ordercheck demo")]
     assert any(block.marker and block.marker[0] == "server" for block in RUNNABLE)
