@@ -5,6 +5,10 @@ merchant_order_ids (`server_helpers.order()`), and compare order counts before a
 rather than from zero. A test that needs an empty store, another key or merchant, a profile,
 a processing delay or a broken variant starts its own with `create_app(...)` and
 `running_server`. Under xdist each worker process has its own session, so its own server.
+
+The pytest plugin's own `reference_server` fixture is another server: it takes the key and
+merchant of `--ordercheck-key` / `$ORDERCHECK_ACCESS_KEY`, which a developer's environment
+may set, so the project's tests use `reference_url`, which always has the page's key.
 """
 
 from __future__ import annotations
