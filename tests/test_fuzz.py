@@ -8,6 +8,8 @@ import pytest
 from ordercheck.fuzz import FuzzConfig, run_fuzz
 from ordercheck.server import VARIANTS
 
+pytestmark = pytest.mark.slow  # every test here reads or runs a fuzzing campaign
+
 BUDGET = 15  # payloads per phase: small, and still enough to catch every variant
 
 
@@ -42,7 +44,6 @@ def test_every_order_id_carries_the_run_prefix(reference_run) -> None:
     assert len(reference_run.latencies_ms) == reference_run.requests
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_every_broken_variant_is_caught_by_its_rule(name: str) -> None:
     """Fuzzing a broken variant fails the rule that variant breaks, with a reproduction."""

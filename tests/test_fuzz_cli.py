@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ordercheck.fuzz import FuzzConfig, run_fuzz
+from console import ordercheck
 from ordercheck.server import create_app, running_server
 
 SECRET = "s3cr3t-key-4711"
-ORDERCHECK = [sys.executable, "-c", "from ordercheck.cli import main; main()"]
-
-
-def ordercheck(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the `ordercheck` command in a fresh interpreter, never on a TTY."""
-    environment = {k: v for k, v in os.environ.items() if k != "ORDERCHECK_ACCESS_KEY"}
-    environment.update(env or {})
-    return subprocess.run(
-        [*ORDERCHECK, *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        check=False,
-        timeout=300,
-    )
 
 
 def _all_text(directory: Path) -> str:
@@ -170,7 +150,7 @@ def test_dry_run_sends_nothing_and_prints_curls(secret_server) -> None:
 
 
 @pytest.mark.slow
-def test_replay_resends_failures_and_sees_a_fix(tmp_path: Path) -> None:
+def test_replay_resends_failures_and_sees_a_fix(tmp_path: Path, reference_url: str) -> None:
     """replay: the failing cases of a run fail again on the broken server, pass once fixed."""
     with running_server(create_app(variant="wrong_echo")) as broken:
         run = ordercheck(
@@ -189,8 +169,7 @@ def test_replay_resends_failures_and_sees_a_fix(tmp_path: Path) -> None:
         again = ordercheck("replay", str(report))
     assert again.returncode == 1, again.stderr
     assert "C7   FAILS" in again.stdout
-    with running_server(create_app()) as fixed:
-        after_fix = ordercheck("replay", str(report), "--base-url", fixed)
+    after_fix = ordercheck("replay", str(report), "--base-url", reference_url)
     assert after_fix.returncode == 0, after_fix.stdout + after_fix.stderr
     assert "C7   passes" in after_fix.stdout
 
@@ -205,28 +184,39 @@ def test_replay_of_a_broken_report_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
-def test_rate_limit_spaces_requests() -> None:
+def report_of(run_dir: Path, *args: str) -> dict[str, Any]:
+    """`ordercheck fuzz ARGS` writing into `run_dir`: its report.json."""
+    run = ordercheck("fuzz", "--quiet", "--report-dir", str(run_dir), *args)
+    assert run.returncode in (0, 1), run.stderr
+    report: dict[str, Any] = json.loads((run_dir / "latest" / "report.json").read_text("utf-8"))
+    return report
+
+
+@pytest.mark.slow
+def test_rate_limit_spaces_requests(tmp_path: Path) -> None:
     """--rate-limit N: a run of R requests takes at least (R - 1) / N seconds."""
-    result = run_fuzz(FuzzConfig(max_examples=2, rate_limit=40.0))
-    assert result.requests > 40
-    assert result.duration_s >= (result.requests - 1) / 40.0
+    report = report_of(tmp_path, "--max-examples", "2", "--rate-limit", "40")
+    assert report["requests"] > 40
+    assert report["duration_s"] >= (report["requests"] - 1) / 40.0
 
 
-def test_workers_reach_the_same_verdict() -> None:
+@pytest.mark.slow
+def test_workers_reach_the_same_verdict(tmp_path: Path) -> None:
     """Phases on two threads give the same verdict and rule outcomes as on one."""
-    serial = run_fuzz(FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity"))
-    parallel = run_fuzz(
-        FuzzConfig(max_examples=5, seed=9, variant="accepts_zero_quantity", workers=2)
-    )
-    assert [(r.id, r.status) for r in serial.rules] == [(r.id, r.status) for r in parallel.rules]
+    args = ("--variant", "accepts_zero_quantity", "--max-examples", "5", "--seed", "9")
+    serial = report_of(tmp_path / "serial", *args)
+    parallel = report_of(tmp_path / "parallel", *args, "--workers", "2")
+    assert serial["verdict"] == parallel["verdict"] == "non-conformant"
+    assert [(r["id"], r["status"]) for r in serial["rules"]] == [
+        (r["id"], r["status"]) for r in parallel["rules"]
+    ]
 
 
-def test_refused_access_key_exits_2_naming_the_options() -> None:
+def test_refused_access_key_exits_2_naming_the_options(reference_url: str) -> None:
     """A key the target refuses is a usage error (exit 2), not a list of broken rules."""
-    with running_server(create_app()) as url:
-        run = ordercheck(
-            "fuzz", "--base-url", url, "--max-examples", "1", "--access-key", "not-the-key"
-        )
+    run = ordercheck(
+        "fuzz", "--base-url", reference_url, "--max-examples", "1", "--access-key", "not-the-key"
+    )
     assert run.returncode == 2
     assert "refuses the access key for merchant 'demo-merchant' (HTTP 401)" in run.stderr
     assert "not-the-key" not in run.stdout + run.stderr

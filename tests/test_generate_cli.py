@@ -3,17 +3,14 @@ their kind promises, byte-identical for one seed, and one-line errors for bad in
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from ordercheck.cli._generate import generate_command
+from console import invoke, ordercheck
 from ordercheck.errors import InputError
 from ordercheck.spec import PROFILES, RuleCatalogue, load_spec
 from ordercheck.strategies import breakable_rules
@@ -24,10 +21,12 @@ VALIDATORS = {profile: RequestValidator(profile) for profile in PROFILES}
 
 
 def generate(*args: str) -> Result:
-    return CliRunner().invoke(generate_command, list(args))
+    """`ordercheck generate ARGS`, in-process on the real group."""
+    return invoke("generate", *args)
 
 
 def lines(result: Result) -> list[Any]:
+    """The JSON lines of a successful run."""
     assert result.exit_code == 0, (result.output, result.exception)
     return [orjson.loads(line) for line in result.stdout_bytes.splitlines()]
 
@@ -71,22 +70,16 @@ def test_the_same_seed_gives_the_same_bytes(kind: str) -> None:
 
 
 def test_the_same_seed_gives_the_same_bytes_across_processes() -> None:
-    """Interpreters with different hash seeds write the same bytes for one --seed."""
-    code = (
-        "from ordercheck.cli._generate import generate_command; "
-        "generate_command(['--kind', 'valid', '-n', '8', '--seed', '7'])"
-    )
+    """The console script under different hash seeds writes the same bytes for one --seed."""
     outputs = [
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            check=False,
-            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ordercheck(
+            "generate", "--kind", "valid", "-n", "8", "--seed", "7", env={"PYTHONHASHSEED": seed}
         )
-        for hash_seed in ("1", "2")
+        for seed in ("1", "2")
     ]
     assert [out.returncode for out in outputs] == [0, 0]
     assert outputs[0].stdout == outputs[1].stdout
+    assert len(outputs[0].stdout.splitlines()) == 8
     # Not compared with an in-process run: Hypothesis mixes constants from the project's own
     # loaded modules into generation, so a pytest process (more modules) draws differently.
 

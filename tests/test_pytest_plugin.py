@@ -9,9 +9,11 @@ user's run would. The inner project is strict (`filterwarnings = error`,
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -71,6 +73,7 @@ def test_plugin_is_registered_through_the_pytest11_entry_point() -> None:
     assert plugins.get("ordercheck") == "ordercheck.pytest_plugin"
 
 
+@pytest.mark.slow
 def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pytester) -> None:
     """Without the options the plugin is loaded but adds no item, imports no runner or server
     and starts no server thread."""
@@ -92,6 +95,7 @@ def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pyt
     assert "ordercheck::" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_fixtures_use_the_session_key_and_merchant(project: pytest.Pytester) -> None:
     """With --ordercheck-key and --ordercheck-merchant, `order_api` sends them and the
     `reference_server` it talks to accepts them: an order is created."""
@@ -209,6 +213,7 @@ def closed_port() -> int:
     return port
 
 
+@pytest.mark.slow
 def test_unreachable_target_stops_the_session_with_exit_2(project: pytest.Pytester) -> None:
     """An unreachable --ordercheck-url stops the run after one item with exit code 2 and the
     reason, instead of reporting 14 broken rules."""
@@ -255,26 +260,65 @@ def test_qa_examples_catch_a_server_that_breaks_the_echo(project: pytest.Pyteste
 
 
 def run_gate(
-    cwd: Path, base_url: str | None, key: str = SECRET, *args: str
+    cwd: Path,
+    base_url: str | None,
+    key: str = SECRET,
+    *args: str,
+    gate: Path = GATE,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """examples/ci/gate.sh as CI runs it, with ordercheck already installed (this venv)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERCHECK_")}
-    env.update(
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    """examples/ci/gate.sh as CI runs it; by default with ordercheck already installed (this
+    venv), and `env` on top."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ORDERCHECK_")}
+    environment.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}",
         ORDERCHECK_SKIP_INSTALL="1",
         ORDERCHECK_ACCESS_KEY=key,
     )
     if base_url is not None:
-        env["ORDERCHECK_BASE_URL"] = base_url
+        environment["ORDERCHECK_BASE_URL"] = base_url
+    environment.update(env or {})
     return subprocess.run(
-        ["bash", str(GATE), *args],
+        ["bash", str(gate), *args],
         cwd=cwd,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,  # the exit code is what the tests look at
     )
+
+
+def copy_of_the_repository(destination: Path) -> Path:
+    """The source tree as a clone has it (no venv, no caches), for pip to build from: pip
+    builds a local directory in place, which must not write into this checkout."""
+    anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        at_top = {".venv", ".git", "build", "dist", "reports"} if Path(directory) == ROOT else set()
+        return set(anywhere(directory, names)) | (at_top & set(names))
+
+    shutil.copytree(ROOT, destination, symlinks=True, ignore=ignore)
+    return destination
+
+
+def fresh_venv(path: Path) -> dict[str, str]:
+    """A new venv with no ordercheck, whose interpreter sees this venv's site-packages (the
+    dependencies, pip and setuptools) through a .pth file, so installing ordercheck into it
+    needs no download; the environment for a gate that installs into it."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    [site_packages] = path.glob("lib/python*/site-packages")
+    (site_packages / "project-venv.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    return {
+        "PYTHON": str(path / "bin" / "python"),
+        "PATH": f"{path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "ORDERCHECK_SKIP_INSTALL": "0",
+        # pip's own variables: no dependencies, build with this venv's setuptools (the
+        # variable's meaning is inverted, as pip documents), never reach an index.
+        "PIP_NO_DEPS": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "PIP_NO_INDEX": "1",
+    }
 
 
 @pytest.mark.slow
@@ -308,3 +352,56 @@ def test_gate_exits_2_for_an_unreachable_target_or_a_missing_url(tmp_path: Path)
     assert missing.returncode == 2
     assert "set ORDERCHECK_BASE_URL" in missing.stderr
     assert not (tmp_path / "reports" / "report.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["in_the_repository", "copied_with_ordercheck_source"])
+def test_gate_installs_ordercheck_from_its_source(
+    tmp_path: Path, reference_url: str, where: str
+) -> None:
+    """gate.sh installs ordercheck in a fresh venv from its own repo or ORDERCHECK_SOURCE."""
+    source = copy_of_the_repository(tmp_path / "ordercheck")
+    venv = tmp_path / "venv"
+    env = fresh_venv(venv)
+    if where == "in_the_repository":
+        gate = source / "examples" / "ci" / "gate.sh"
+    else:
+        gate = tmp_path / "ci" / "ordercheck-gate.sh"
+        gate.parent.mkdir()
+        shutil.copy(GATE, gate)
+        env["ORDERCHECK_SOURCE"] = str(source)
+    (tmp_path / "work").mkdir()
+    run = run_gate(
+        tmp_path / "work",
+        reference_url,
+        "1mg_client_access_key",
+        "--max-examples",
+        "2",
+        gate=gate,
+        env=env,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ordercheck gate: conformant" in run.stdout
+    assert (venv / "bin" / "ordercheck").is_file()
+    assert list(venv.glob("lib/python*/site-packages/ordercheck/cli/__init__.py"))
+    assert (tmp_path / "work" / "reports" / "junit.xml").is_file()
+
+
+def test_gate_exits_2_when_ordercheck_cannot_be_installed(tmp_path: Path) -> None:
+    """An ORDERCHECK_SOURCE pip cannot install exits 2 naming it, never 1 (nothing judged)."""
+    missing = tmp_path / "no-such-checkout"
+    env = {"ORDERCHECK_SKIP_INSTALL": "0", "ORDERCHECK_SOURCE": str(missing)}
+    run = run_gate(tmp_path, "http://127.0.0.1:9", env={**env, "PIP_NO_INDEX": "1"})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"could not install ordercheck from {missing}" in run.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_gate_copied_elsewhere_without_a_source_exits_2(tmp_path: Path) -> None:
+    """A copy of gate.sh outside ordercheck's repository without ORDERCHECK_SOURCE exits 2."""
+    gate = tmp_path / "ci" / "ordercheck-gate.sh"
+    gate.parent.mkdir()
+    shutil.copy(GATE, gate)
+    run = run_gate(tmp_path, "http://127.0.0.1:9", gate=gate, env={"ORDERCHECK_SKIP_INSTALL": "0"})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "set ORDERCHECK_SOURCE" in run.stderr

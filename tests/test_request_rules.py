@@ -20,7 +20,7 @@ from ordercheck.spec import PROFILE_LEVELS, PROFILES, Level, Profile
 from ordercheck.validators import RequestValidator
 
 REPO = Path(__file__).resolve().parents[1]
-CONTRACT_CANDIDATES = (REPO / "docs" / "CONTRACT.md", REPO.parent / "shared" / "CONTRACT.md")
+CONTRACT = REPO / "docs" / "CONTRACT.md"
 
 DELETE = object()
 
@@ -187,12 +187,9 @@ def validator(profile: Profile) -> RequestValidator:
 
 
 def _contract_rows() -> list[str]:
-    for candidate in CONTRACT_CANDIDATES:
-        if candidate.is_file():
-            text = candidate.read_text("utf-8")
-            section = text.split("## Request body", 1)[1].split("\n## ", 1)[0]
-            return re.findall(r"^\| `([a-z_.0-9]+)` \|", section, flags=re.MULTILINE)
-    pytest.fail(f"CONTRACT.md not found in any of {[str(c) for c in CONTRACT_CANDIDATES]}")
+    text = CONTRACT.read_text("utf-8")
+    section = text.split("## Request body", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_.0-9]+)` \|", section, flags=re.MULTILINE)
 
 
 def test_base_payload_is_clean_in_strict() -> None:

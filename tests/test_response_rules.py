@@ -15,10 +15,7 @@ from ordercheck.rules import ResponseValidator
 from ordercheck.spec import PROFILE_LEVELS, PROFILES, Level, Profile, Spec, load_spec
 
 REPO = Path(__file__).resolve().parents[1]
-PAGE_CANDIDATES = (
-    REPO / "docs" / "create-order-api.txt",
-    REPO.parent / "shared" / "seed" / "create-order-api.txt",
-)
+PAGE = REPO / "docs" / "create-order-api.txt"
 HEADERS = {"Content-Type": "application/json", "X-Request-ID": "req-1"}
 COD_REQUEST = {"merchant_order_id": "2333asa3s25222", "payment_method": "COD"}
 ONLINE_REQUEST = {"merchant_order_id": "2333asa3s25223", "payment_method": "ONLINE"}
@@ -36,17 +33,14 @@ def validator(profile: Profile) -> ResponseValidator:
 
 def page_examples() -> list[Any]:
     """The JSON examples of the documentation page, parsed from its text, in page order."""
-    for candidate in PAGE_CANDIDATES:
-        if candidate.is_file():
-            text = candidate.read_text("utf-8")
-            examples, position = [], 0
-            # Each example starts with a line holding only "{"; nested objects do too, so
-            # decode a whole value from each start and carry on after its end.
-            while (start := text.find("\n{\n", position)) != -1:
-                value, position = json.JSONDecoder().raw_decode(text, start + 1)
-                examples.append(value)
-            return examples
-    pytest.fail(f"the documentation page is in none of {[str(c) for c in PAGE_CANDIDATES]}")
+    text = PAGE.read_text("utf-8")
+    examples, position = [], 0
+    # Each example starts with a line holding only "{"; nested objects do too, so decode a
+    # whole value from each start and carry on after its end.
+    while (start := text.find("\n{\n", position)) != -1:
+        value, position = json.JSONDecoder().raw_decode(text, start + 1)
+        examples.append(value)
+    return examples
 
 
 def cod_body() -> dict[str, Any]:

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
 import requests
-from click.testing import CliRunner
 
 import ordercheck.server
-from ordercheck.cli._serve import serve_command
+from console import ORDERCHECK, environment, invoke
 from ordercheck.rules import ResponseValidator
 from ordercheck.server import VARIANTS, UnknownVariantError, create_app, running_server
 from ordercheck.validators import RequestValidator
@@ -26,12 +22,11 @@ from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
 RESPONSES = ResponseValidator()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Target]:
-    """One reference server shared by the module; tests use fresh merchant_order_ids."""
-    app = create_app()
-    with running_server(app) as base_url:
-        yield Target(base_url, app)
+@pytest.fixture
+def server(reference: Target) -> Target:
+    """The session's reference server; tests use fresh merchant_order_ids and count orders
+    from before to after."""
+    return reference
 
 
 def assert_conforms(reply: requests.Response, request: Any = None) -> dict[str, Any]:
@@ -287,7 +282,7 @@ def test_public_api_is_exported() -> None:
 # -- the serve command ---------------------------------------------------------------------
 def test_serve_lists_variants() -> None:
     """`ordercheck serve --list-variants` prints every variant with its rule."""
-    result = CliRunner().invoke(serve_command, ["--list-variants"])
+    result = invoke("serve", "--list-variants")
     assert result.exit_code == 0
     for name, variant in VARIANTS.items():
         assert re.search(rf"^{name}\s+{variant.rule}\s", result.output, re.M)
@@ -295,7 +290,7 @@ def test_serve_lists_variants() -> None:
 
 def test_serve_refuses_an_unknown_variant() -> None:
     """`ordercheck serve --variant nope` is a usage error (exit 2) before any server starts."""
-    result = CliRunner().invoke(serve_command, ["--variant", "nope"])
+    result = invoke("serve", "--variant", "nope")
     assert result.exit_code == 2
     assert "--list-variants" in result.output
 
@@ -303,13 +298,11 @@ def test_serve_refuses_an_unknown_variant() -> None:
 def test_serve_prints_its_url_never_the_key_and_stops_on_ctrl_c() -> None:
     """`ordercheck serve --port 0` prints a working URL, hides the key, and exits 0 on SIGINT."""
     key = "serve-test-key-7f3a"
-    code = "from ordercheck.cli._serve import serve_command; serve_command()"
-    env = {**os.environ, "ORDERCHECK_ACCESS_KEY": key}
     with subprocess.Popen(
-        [sys.executable, "-c", code, "--port", "0"],
+        [str(ORDERCHECK), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=env,
+        env=environment(ORDERCHECK_ACCESS_KEY=key),
         text=True,
     ) as process:
         assert process.stdout is not None

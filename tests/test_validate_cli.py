@@ -1,8 +1,7 @@
 """`ordercheck validate`: exit codes, input forms, output formats, parallel runs, bad input.
 
-Most tests drive the click command in-process with `CliRunner`; the ones about processes,
-terminals and tracebacks run the real interpreter.  Until `validate` is registered in
-`ordercheck.cli._register`, the subprocess bootstrap adds it to the group itself.
+Most tests run `ordercheck validate` in-process on the real group with `CliRunner`; the ones
+about processes, terminals and tracebacks run the installed console script.
 """
 
 from __future__ import annotations
@@ -11,29 +10,25 @@ import copy
 import io
 import json
 import os
+import pty
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+import console
 from ordercheck import validate_run
-from ordercheck.cli._validate import _use_color, validate_command
 from ordercheck.inputs import iter_payloads, loads
-from ordercheck.validate_output import TextRenderer
-from ordercheck.validate_run import Outcome, Tally, run
-from ordercheck.validators import ConstraintViolation
+from ordercheck.validate_run import run
 
 SAMPLES = Path(str(resources.files("ordercheck") / "samples"))
 VALID = SAMPLES / "valid-orders.jsonl"
 INVALID = SAMPLES / "invalid-orders.jsonl"
 RESPONSES = SAMPLES / "responses.jsonl"
-# The installed console script, run by this interpreter (no PATH lookup needed).
-ORDERCHECK = [sys.executable, "-c", "from ordercheck.cli import main; main()"]
 
 ORDER: dict[str, Any] = json.loads(VALID.read_text("utf-8").splitlines()[0])
 
@@ -44,26 +39,42 @@ def order(**changes: Any) -> str:
 
 
 def invoke(*args: str, stdin: str | bytes | None = None) -> Result:
-    """Run `validate` in-process; any exception other than the exit is a test failure."""
-    result = CliRunner().invoke(validate_command, list(args), input=stdin)
+    """Run `ordercheck validate` in-process; any exception other than the exit is a test
+    failure."""
+    result = console.invoke("validate", *args, stdin=stdin)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
 
 
-def run_process(
-    *args: str, stdin: bytes | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """Run `ordercheck validate` in a fresh interpreter, stdout and stderr on pipes."""
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
-    return subprocess.run(
-        [*ORDERCHECK, "validate", *args],
-        input=None if stdin is None else stdin.decode("utf-8", "surrogateescape"),
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-    )
+def run_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `ordercheck validate` through the console script, stdout and stderr on pipes."""
+    return console.ordercheck("validate", *args, env=env)
+
+
+def run_on_a_terminal(*args: str, **env: str) -> tuple[int, str]:
+    """Run `ordercheck validate` with its output on a pseudo-terminal: exit code, output."""
+    terminal, child_end = pty.openpty()
+    with subprocess.Popen(
+        [str(console.ORDERCHECK), "validate", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=child_end,
+        stderr=child_end,
+        env=console.environment(**env),
+    ) as process:
+        os.close(child_end)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:  # EIO: the child has closed its end of the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait(timeout=60)
+    os.close(terminal)
+    return code, b"".join(chunks).decode("utf-8")
 
 
 def write(path: Path, *lines: str) -> str:
@@ -337,30 +348,14 @@ def test_junit_format_has_a_case_per_payload(tmp_path: Path) -> None:
     assert "payable_amount" in (failure.get("message") or "")
 
 
-def test_text_renderer_colours_only_when_asked() -> None:
-    """Styled text carries ANSI codes with colour on and none with colour off."""
-    finding = ConstraintViolation(
-        "x:type", "documented", "error", "$.x", "a string", "1", "x must be..."
-    )
-    outcome = Outcome("f.jsonl", 1, (finding,))
-    for color, has_codes in ((True, True), (False, False)):
-        renderer = TextRenderer(color=color)
-        text = renderer.add(outcome) + renderer.end(Tally(payloads=1, invalid=1, errors=1))
-        assert ("\x1b[" in text) is has_codes
-
-
-def test_colour_needs_a_terminal_and_no_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Colour is used on a TTY, never on a pipe, and never when NO_COLOR is set."""
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    assert _use_color(Terminal()) is True
-    assert _use_color(io.StringIO()) is False
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert _use_color(Terminal()) is False
+def test_colour_on_a_terminal_unless_no_color_is_set() -> None:
+    """On a terminal the findings are coloured; with NO_COLOR set they are plain text."""
+    code, coloured = run_on_a_terminal(str(INVALID))
+    assert code == 1
+    assert "\x1b[" in coloured and "payable_amount:type" in coloured
+    code, plain = run_on_a_terminal(str(INVALID), NO_COLOR="1")
+    assert code == 1
+    assert "\x1b[" not in plain and "payable_amount:type" in plain
 
 
 # ------------------------------------------------------------------------- processes

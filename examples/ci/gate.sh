@@ -10,16 +10,22 @@
 #   ORDERCHECK_ACCESS_KEY   required: its X-Access-Key (from a CI secret; never printed,
 #                           never on a command line, redacted in every report)
 #   ORDERCHECK_REPORT_DIR   where the reports go (default: reports)
-#   ORDERCHECK_PACKAGE      what pip installs (default: ordercheck; a path or a VCS URL works)
+#   ORDERCHECK_SOURCE       where pip installs ordercheck from: a path to its repository or a
+#                           git URL (git+https://host/org/ordercheck.git@v0.1.0). ordercheck is
+#                           on no package index, so `pip install ordercheck` cannot work.
+#                           Default: the repository this script sits in (examples/ci/../..),
+#                           when it is ordercheck's; a copy of this script elsewhere must set it.
 #   ORDERCHECK_SKIP_INSTALL 1: ordercheck is already installed, skip pip
-#   PYTHON                  the interpreter to install with (default: python3)
+#   PYTHON                  the interpreter to install with (default: python3); the gate
+#                           runs the `ordercheck` found on PATH
 #
 # Exit codes, passed through from `ordercheck fuzz`:
 #   0  conformant: every rule held
 #   1  a rule failed: the build must fail; report.html says which and how to reproduce
-#   2  usage error or unreachable target: nothing was judged. Check the URL secret, the
-#      network path from the runner to the target, and the options. A gate that turns 2
-#      into a pass would let a misconfigured pipeline go green, so it stays a failure.
+#   2  usage error, setup error or unreachable target: nothing was judged. Check the URL
+#      secret, ORDERCHECK_SOURCE, the network path from the runner to the target, and the
+#      options. A gate that turns 2 into a pass would let a misconfigured pipeline go green,
+#      so it stays a failure. A failed install is 2, never 1: no rule was judged.
 set -euo pipefail
 
 usage_error() {
@@ -31,9 +37,21 @@ usage_error() {
 export ORDERCHECK_ACCESS_KEY  # `ordercheck fuzz` reads the key from the environment
 report_dir="${ORDERCHECK_REPORT_DIR:-reports}"
 
+install_ordercheck() {
+    local python="${PYTHON:-python3}" from="${ORDERCHECK_SOURCE:-}"
+    if [[ -z "$from" ]]; then
+        from="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+        grep -qs '^name = "ordercheck"$' "$from/pyproject.toml" \
+            || usage_error "set ORDERCHECK_SOURCE to ordercheck's repository (a path or a git URL); $from is not one"
+    fi
+    "$python" -m pip install --quiet "$from" \
+        || usage_error "could not install ordercheck from $from with $python (ORDERCHECK_SOURCE); no rule was judged"
+}
 if [[ "${ORDERCHECK_SKIP_INSTALL:-0}" != 1 ]]; then
-    "${PYTHON:-python3}" -m pip install --quiet "${ORDERCHECK_PACKAGE:-ordercheck}"
+    install_ordercheck
 fi
+command -v ordercheck >/dev/null \
+    || usage_error "no ordercheck command on PATH; install it or put its bin directory on PATH"
 
 # Each run writes into $report_dir/<run id>/ and then points `latest` at it; the gate copies
 # the files to stable names for the CI artifacts, and only from this run's directory.
