@@ -19,7 +19,7 @@ import pytest
 from starlette.applications import Starlette
 
 from ordercheck.server import create_app, running_server
-from server_helpers import Target
+from server_helpers import LiveServer
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +37,6 @@ def reference_url(reference_app: Starlette) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def reference(reference_url: str, reference_app: Starlette) -> Target:
-    """The session's reference server as a `Target` to post orders to."""
-    return Target(reference_url, reference_app)
+def reference(reference_url: str, reference_app: Starlette) -> LiveServer:
+    """The session's reference server as a `LiveServer` to post orders to."""
+    return LiveServer(reference_url, reference_app)

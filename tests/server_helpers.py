@@ -17,7 +17,7 @@ LOCK = "create_merchant_order : Could not acquire lock"
 
 
 @dataclass
-class Target:
+class LiveServer:
     """A running server: its base URL and its app (whose store counts created orders)."""
 
     base_url: str
@@ -66,7 +66,7 @@ def order(method: str = "COD", **changes: Any) -> dict[str, Any]:
     return body
 
 
-def burst(target: Target, payload: dict[str, Any], n: int = 8) -> list[requests.Response]:
+def burst(target: LiveServer, payload: dict[str, Any], n: int = 8) -> list[requests.Response]:
     """`n` identical requests released together from `n` threads."""
     barrier = threading.Barrier(n)
     replies: list[requests.Response] = []

@@ -8,6 +8,9 @@ from types import ModuleType
 
 import pytest
 
+import ordercheck
+import ordercheck.fuzz
+import ordercheck.rules
 import ordercheck.spec
 import ordercheck.validators
 
@@ -40,3 +43,24 @@ def test_exported_members_come_from_the_package(module: ModuleType) -> None:
         value = getattr(module, name)
         if inspect.isclass(value) or inspect.isfunction(value):
             assert value.__module__.startswith(module.__name__), (name, value.__module__)
+
+
+@pytest.mark.parametrize(
+    "module", [ordercheck, ordercheck.fuzz, ordercheck.rules], ids=lambda m: m.__name__
+)
+def test_curated_api_resolves_every_name(module: ModuleType) -> None:
+    """Every name in a curated (lazily imported) `__all__` resolves, and nothing public in
+    the package's own namespace is left out of it."""
+    assert len(set(module.__all__)) == len(module.__all__), "duplicates in __all__"
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+    assert public_members(module) <= set(module.__all__)
+
+
+def test_root_api_is_what_the_readme_shows() -> None:
+    """The names the README imports from `ordercheck` are its curated API (the httpx way)."""
+    from ordercheck import FuzzConfig, RequestValidator, ResponseValidator, run_fuzz
+
+    assert callable(run_fuzz) and FuzzConfig().max_examples > 0
+    assert RequestValidator("default").is_valid({}) is False
+    assert ResponseValidator().check({}, status=200).valid is False

@@ -9,6 +9,7 @@ user's run would. The inner project is strict (`filterwarnings = error`,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -405,3 +406,31 @@ def test_gate_copied_elsewhere_without_a_source_exits_2(tmp_path: Path) -> None:
     run = run_gate(tmp_path, "http://127.0.0.1:9", gate=gate, env={"ORDERCHECK_SKIP_INSTALL": "0"})
     assert run.returncode == 2, run.stdout + run.stderr
     assert "set ORDERCHECK_SOURCE" in run.stderr
+
+
+def cli_only_options_in_readme() -> set[str]:
+    """The options the README's one-side-only table gives to `ordercheck fuzz` alone."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `--")]
+    found = set()
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        if cells[1] == "`ordercheck fuzz`":
+            found |= set(re.findall(r"`(--[a-z-]+)`", cells[0]))
+    return found
+
+
+def test_every_fuzz_option_is_a_plugin_option_but_the_listed_ones(
+    project: pytest.Pytester,
+) -> None:
+    """`pytest --help` shows an --ordercheck- option for every `ordercheck fuzz` option,
+    except exactly those the README lists as command-line only."""
+    from click.testing import CliRunner
+
+    from ordercheck.cli import cli
+
+    fuzz_help = CliRunner().invoke(cli, ["fuzz", "--help"], terminal_width=200).output
+    fuzz_options = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", fuzz_help, re.M)) - {"--help"}
+    pytest_help = project.runpytest_subprocess("--help").stdout.str()
+    in_plugin = {o for o in fuzz_options if f"--ordercheck-{o.removeprefix('--')}" in pytest_help}
+    assert fuzz_options - in_plugin == cli_only_options_in_readme()

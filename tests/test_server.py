@@ -17,13 +17,13 @@ from console import ORDERCHECK, environment, invoke
 from ordercheck.rules import ResponseValidator
 from ordercheck.server import VARIANTS, UnknownVariantError, create_app, running_server
 from ordercheck.validators import RequestValidator
-from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
+from server_helpers import KEY, LOCK, MERCHANT, LiveServer, burst, order
 
 RESPONSES = ResponseValidator()
 
 
 @pytest.fixture
-def server(reference: Target) -> Target:
+def server(reference: LiveServer) -> LiveServer:
     """The session's reference server; tests use fresh merchant_order_ids and count orders
     from before to after."""
     return reference
@@ -51,7 +51,7 @@ def assert_error(reply: requests.Response, status: int) -> dict[str, Any]:
 
 
 # -- success -------------------------------------------------------------------------------
-def test_cod_order_succeeds_without_payment_fields(server: Target) -> None:
+def test_cod_order_succeeds_without_payment_fields(server: LiveServer) -> None:
     """A valid COD order gets the page's COD success envelope and creates one order."""
     payload, before = order("COD"), server.orders_created
     reply = server.post(payload)
@@ -64,7 +64,7 @@ def test_cod_order_succeeds_without_payment_fields(server: Target) -> None:
     assert server.orders_created == before + 1
 
 
-def test_online_order_succeeds_with_payment_fields(server: Target) -> None:
+def test_online_order_succeeds_with_payment_fields(server: LiveServer) -> None:
     """A valid ONLINE order adds action, an integer payment_id and the aggregator."""
     payload = order("ONLINE")
     reply = server.post(payload)
@@ -74,14 +74,14 @@ def test_online_order_succeeds_with_payment_fields(server: Target) -> None:
     assert type(data["payment_id"]) is int
 
 
-def test_order_and_payment_ids_are_unique(server: Target) -> None:
+def test_order_and_payment_ids_are_unique(server: LiveServer) -> None:
     """Different merchant_order_ids never share an order_id or a payment_id."""
     bodies = [server.post(order("ONLINE")).json()["data"] for _ in range(5)]
     assert len({d["order_id"] for d in bodies}) == 5
     assert len({d["payment_id"] for d in bodies}) == 5
 
 
-def test_unicode_names_and_large_amounts_are_accepted(server: Target) -> None:
+def test_unicode_names_and_large_amounts_are_accepted(server: LiveServer) -> None:
     """Valid edge cases a careless server refuses (Devanagari names, prescriptions) get 200."""
     user = {**order()["user"], "first_name": "आरव", "last_name": "शर्मा"}
     payload = order(user=user, payable_amount="125000.50", prescriptions=["https://x.in/rx.jpg"])
@@ -101,7 +101,7 @@ INVALID = {
 
 @pytest.mark.parametrize("changes", INVALID.values(), ids=INVALID.keys())
 def test_invalid_payload_gets_400_with_one_message_per_finding(
-    server: Target, changes: dict[str, Any]
+    server: LiveServer, changes: dict[str, Any]
 ) -> None:
     """Each error finding of the validator becomes one message; no order is created."""
     payload, before = order(**changes), server.orders_created
@@ -126,7 +126,7 @@ MALFORMED = {
 
 @pytest.mark.parametrize(("raw", "content_type"), MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_body_gets_400_never_5xx(
-    server: Target, raw: bytes, content_type: str | None
+    server: LiveServer, raw: bytes, content_type: str | None
 ) -> None:
     """Malformed JSON, non-UTF-8, non-objects and wrong Content-Types get a 400 envelope."""
     before = server.orders_created
@@ -141,7 +141,7 @@ def test_malformed_body_gets_400_never_5xx(
     ids=["missing key", "wrong key", "empty key", "another merchant"],
 )
 def test_auth_failure_gets_401_or_403_and_creates_no_order(
-    server: Target, key: str | None, merchant: str, status: int
+    server: LiveServer, key: str | None, merchant: str, status: int
 ) -> None:
     """A missing or wrong key is 401, the key on another merchant's path is 403; no order."""
     before = server.orders_created
@@ -150,7 +150,7 @@ def test_auth_failure_gets_401_or_403_and_creates_no_order(
     assert server.orders_created == before
 
 
-def test_access_key_never_echoed(server: Target) -> None:
+def test_access_key_never_echoed(server: LiveServer) -> None:
     """Neither the configured key nor a wrong one sent shows up in any response."""
     replies = [server.post(order(), key="s3cr3t-wrong"), server.post(order())]
     for reply in replies:
@@ -159,7 +159,7 @@ def test_access_key_never_echoed(server: Target) -> None:
 
 
 # -- idempotency and the lock --------------------------------------------------------------
-def test_replay_of_same_body_returns_same_order(server: Target) -> None:
+def test_replay_of_same_body_returns_same_order(server: LiveServer) -> None:
     """The same merchant_order_id and body again: 200, the same order_id, no new order."""
     payload = order("ONLINE")
     first = server.post(payload).json()["data"]
@@ -170,7 +170,7 @@ def test_replay_of_same_body_returns_same_order(server: Target) -> None:
     assert server.orders_created == before
 
 
-def test_replay_with_different_body_is_rejected(server: Target) -> None:
+def test_replay_with_different_body_is_rejected(server: LiveServer) -> None:
     """The same merchant_order_id with a different body: 400 and no second order."""
     payload = order()
     server.post(payload)
@@ -185,7 +185,7 @@ def test_concurrent_identical_requests_create_one_order() -> None:
     """A burst of 8: one order; the rest get the documented lock error or the same order."""
     app = create_app(processing_delay_s=0.5)
     with running_server(app) as base_url:
-        target = Target(base_url, app)
+        target = LiveServer(base_url, app)
         replies = burst(target, order())
     assert target.orders_created == 1
     winners = {r.json()["data"]["order_id"] for r in replies if r.status_code == 200}
@@ -198,7 +198,7 @@ def test_concurrent_identical_requests_create_one_order() -> None:
 
 
 # -- headers, routing ----------------------------------------------------------------------
-def test_request_ids_are_unique_across_responses(server: Target) -> None:
+def test_request_ids_are_unique_across_responses(server: LiveServer) -> None:
     """Every response, success or error, carries its own X-Request-ID."""
     replies = [server.post(order()), server.post(order(payable_amount=1)), server.post(raw=b"{")]
     replies.append(requests.get(f"{server.base_url}/nowhere", timeout=10))
@@ -206,7 +206,7 @@ def test_request_ids_are_unique_across_responses(server: Target) -> None:
     assert all(ids) and len(set(ids)) == len(ids)
 
 
-def test_responses_carry_the_pages_headers(server: Target) -> None:
+def test_responses_carry_the_pages_headers(server: LiveServer) -> None:
     """Server, Vary, Date and the CORS headers from the page's list are sent."""
     headers = server.post(order()).headers
     for name in ("Server", "Vary", "Date", "Access-Control-Allow-Origin"):
@@ -223,7 +223,7 @@ def test_responses_carry_the_pages_headers(server: Target) -> None:
     ],
 )
 def test_unknown_routes_get_json_error_envelopes(
-    server: Target, method: str, path: str, status: int
+    server: LiveServer, method: str, path: str, status: int
 ) -> None:
     """Other paths and methods get 404/405 in the error envelope, never a redirect."""
     reply = requests.request(method, server.base_url + path, timeout=10, allow_redirects=False)
@@ -237,7 +237,7 @@ def test_configured_merchant_and_key_are_used() -> None:
     """A server for another merchant and key accepts those and refuses the defaults."""
     app = create_app(merchant_id="acme", access_key="acme-key")
     with running_server(app) as base_url:
-        target = Target(base_url, app)
+        target = LiveServer(base_url, app)
         assert target.post(order(), key="acme-key", merchant="acme").status_code == 200
         assert target.post(order(), merchant="acme").status_code == 401
         assert target.post(order(), key="acme-key").status_code == 403
@@ -253,7 +253,7 @@ def test_profile_decides_what_is_valid() -> None:
     ]:
         app = create_app(profile=profile)
         with running_server(app) as base_url:
-            assert Target(base_url, app).post(payload).status_code == status, profile
+            assert LiveServer(base_url, app).post(payload).status_code == status, profile
 
 
 def test_unknown_variant_is_a_user_error() -> None:

@@ -18,7 +18,7 @@ from ordercheck.rules import ResponseValidator
 from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import load_spec
 from ordercheck.validators import Violation
-from server_helpers import KEY, LOCK, MERCHANT, Target, burst, order
+from server_helpers import KEY, LOCK, MERCHANT, LiveServer, burst, order
 
 RESPONSES = ResponseValidator()
 CONFORMANCE = load_spec().conformance
@@ -68,13 +68,13 @@ def broken(reply: requests.Response, request: Any = None, expect: Expect = None)
 
 
 # -- probes ------------------------------------------------------------------------------
-Probe = Callable[[Target], set[str]]
+Probe = Callable[[LiveServer], set[str]]
 
 
 def sends(expect: Expect, make: Callable[..., Any] = order, *args: Any, **kwargs: Any) -> Probe:
     """One request with a fresh ``make(*args, **kwargs)`` payload, which deserves `expect`."""
 
-    def probe(target: Target) -> set[str]:
+    def probe(target: LiveServer) -> set[str]:
         payload = make(*args, **kwargs)
         return broken(target.post(payload), payload, expect)
 
@@ -86,7 +86,7 @@ def sends_raw(raw: bytes) -> Probe:
     return lambda target: broken(target.post(raw=raw), None, "rejected")
 
 
-def same_cart_twice(target: Target) -> set[str]:
+def same_cart_twice(target: LiveServer) -> set[str]:
     """Two orders, different merchant_order_ids, the same SKUs: order_ids must differ."""
     first, second = order(), order()
     replies = [target.post(first), target.post(second)]
@@ -95,7 +95,7 @@ def same_cart_twice(target: Target) -> set[str]:
     return rules | ({"C9"} if len(ids) == 2 and ids[0] == ids[1] else set())
 
 
-def replay_same_body(target: Target) -> set[str]:
+def replay_same_body(target: LiveServer) -> set[str]:
     """The same order twice: the same order_id back and one order created."""
     payload, before = order(), target.orders_created
     replies = [target.post(payload), target.post(payload)]
@@ -104,7 +104,7 @@ def replay_same_body(target: Target) -> set[str]:
     return rules | ({"C10"} if len(ids) > 1 or target.orders_created - before > 1 else set())
 
 
-def replay_changed_body(target: Target) -> set[str]:
+def replay_changed_body(target: LiveServer) -> set[str]:
     """The same merchant_order_id with a different cart: it must be refused."""
     payload = order()
     changed = {**payload, "skus": {"117004": 5}}
@@ -113,7 +113,7 @@ def replay_changed_body(target: Target) -> set[str]:
     return rules | broken(second, changed) | ({"C10"} if second.status_code == 200 else set())
 
 
-def concurrent_burst(target: Target, n: int = 8) -> set[str]:
+def concurrent_burst(target: LiveServer, n: int = 8) -> set[str]:
     """`n` identical requests at once: one order; the others the lock error or the same id."""
     payload, before = order(), target.orders_created
     replies = burst(target, payload, n)
@@ -135,7 +135,7 @@ def _is_lock_error(reply: requests.Response) -> bool:
 def unauthorised(key: str | None, merchant: str) -> Probe:
     """A valid order with a missing or foreign key: never 2xx, never an order."""
 
-    def probe(target: Target) -> set[str]:
+    def probe(target: LiveServer) -> set[str]:
         before = target.orders_created
         reply = target.post(order(), key=key, merchant=merchant)
         denied = reply.status_code in (401, 403) and target.orders_created == before
@@ -144,7 +144,7 @@ def unauthorised(key: str | None, merchant: str) -> Probe:
     return probe
 
 
-def request_ids_differ(target: Target) -> set[str]:
+def request_ids_differ(target: LiveServer) -> set[str]:
     """Two responses must carry two different X-Request-IDs."""
     replies = [target.post(order()), target.post(raw=b"{")]
     ids = [r.headers.get("X-Request-ID") for r in replies]
@@ -152,7 +152,7 @@ def request_ids_differ(target: Target) -> set[str]:
     return rules | ({"C13"} if ids[0] == ids[1] else set())
 
 
-def fast_enough(target: Target) -> set[str]:
+def fast_enough(target: LiveServer) -> set[str]:
     """One valid order answered within the latency budget."""
     start = time.perf_counter()
     payload = order()
@@ -206,12 +206,12 @@ def delay_for(name: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def contended() -> Iterator[Target]:
+def contended() -> Iterator[LiveServer]:
     """A reference server whose processing window is wide enough for a burst to meet the
     lock (the session's server answers too fast for that)."""
     app = create_app(processing_delay_s=CONTENDED_S)
     with running_server(app) as base_url:
-        yield Target(base_url, app)
+        yield LiveServer(base_url, app)
 
 
 # -- the registry --------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_variant_shows_its_defect(name: str) -> None:
     """The variant's probe sees the rule the variant claims to break."""
     app = create_app(variant=name, processing_delay_s=delay_for(name))
     with running_server(app) as base_url:
-        seen = PROBES[name](Target(base_url, app))
+        seen = PROBES[name](LiveServer(base_url, app))
     rule = VARIANTS[name].rule
     assert rule in seen, f"{name}: saw {sorted(seen)}"
     # One defect: beyond its own rule, a variant may only break what follows from it
@@ -254,6 +254,8 @@ def test_variant_shows_its_defect(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_reference_passes_the_probe(name: str, reference: Target, contended: Target) -> None:
+def test_reference_passes_the_probe(
+    name: str, reference: LiveServer, contended: LiveServer
+) -> None:
     """The same probe against the reference sees no rule broken at all."""
     assert PROBES[name](contended if name in CONTENDED else reference) == set()

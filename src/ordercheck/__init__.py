@@ -16,13 +16,13 @@ Layers, lowest first (see ARCHITECTURE.md): `errors`, `results`, `json_tools` ->
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing
 
-from ordercheck._lazy import lazy_exports
+from ordercheck import _lazy
 
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from ordercheck.errors import Failure, OrdercheckError
     from ordercheck.fuzz import FuzzConfig, OrderApi, run_fuzz
     from ordercheck.results import RuleViolation, RunResult
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ordercheck.spec import load_spec
     from ordercheck.validators import ConstraintViolation, RequestValidator, Verdict
 
-__getattr__ = lazy_exports(
+__getattr__ = _lazy.lazy_exports(
     __name__,
     {
         "ConstraintViolation": "ordercheck.validators",

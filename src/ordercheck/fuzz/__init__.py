@@ -17,11 +17,11 @@ its options) does not import Schemathesis.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing
 
-from ordercheck._lazy import lazy_exports
+from ordercheck import _lazy
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from ordercheck.fuzz.client import Judged
     from ordercheck.fuzz.config import DEFAULT_MAX_EXAMPLES, FuzzConfig
     from ordercheck.fuzz.order_api import OrderApi
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ordercheck.fuzz.replay import ReplayOutcome, replay
     from ordercheck.fuzz.run import run_fuzz
 
-__getattr__ = lazy_exports(
+__getattr__ = _lazy.lazy_exports(
     __name__,
     {
         "DEFAULT_MAX_EXAMPLES": "ordercheck.fuzz.config",
