@@ -150,7 +150,7 @@ def test_broken_echo_fails_c7_alone_with_a_reproduction(project: pytest.Pytester
     result.stdout.fnmatch_lines(
         [
             "*ordercheck::C7_echo_merchant_order_id*",
-            "C7 merchant_order_id not echoed: *",
+            "C7 merchant_order_id not echoed (* times): *",
             "  sent: *",
             "  got:  HTTP 200 *",
             "  reproduce: curl -sS -X POST http://127.0.0.1:*"
@@ -172,7 +172,7 @@ def test_xdist_run_agrees_with_the_serial_run(project: pytest.Pytester) -> None:
     assert (serial.ret, parallel.ret) == (1, 1)
     parallel.stdout.fnmatch_lines(["2 workers [[]14 items[]]"])
     serial.stdout.fnmatch_lines(
-        ["C6 invalid payload accepted: *", "  payload breaks: user*mobile*"]
+        ["C6 invalid payload accepted*: *", "  payload breaks: user*mobile*"]
     )
     expected = every_rule(C6="failure")
     assert junit_outcomes(project.path / "serial.xml") == expected

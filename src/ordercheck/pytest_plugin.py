@@ -88,7 +88,12 @@ class RuleItem(pytest.Item):
         result = _campaign(self)
         outcome = next(r for r in result.rules if r.id == self.rule.id)
         if outcome.status == "not-exercised":
-            pytest.skip(f"{self.rule.id} was not exercised (no accepted payload to build on?)")
+            # A rule nobody judged is not a pass: it fails with the reason, unless the user
+            # accepted unexercised rules (or the rule is optional, as the latency budget is).
+            text = f"{self.rule.id} was not exercised: {outcome.reason}"
+            if outcome.required and not result.accept_unexercised:
+                pytest.fail(text, pytrace=False)
+            pytest.skip(text)
         if outcome.status == "failed":
             pytest.fail(_failure_text(result, self.rule.id), pytrace=False)
 

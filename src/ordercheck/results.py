@@ -7,6 +7,7 @@ Secrets never get this far: `Exchange` stores headers already redacted.
 
 from __future__ import annotations
 
+import base64
 import json
 import shlex
 from collections.abc import Mapping
@@ -20,6 +21,13 @@ SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie", "set-cook
 
 RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
 Severity = Literal["error", "warning"]
+Verdict = Literal["conformant", "inconclusive", "non-conformant"]
+
+# How a request carried the access key, so a curl can send the same without holding it:
+# the configured key, none, an empty value, its first N characters, its case swapped, or a
+# literal (not secret) wrong key kept in the headers.
+KeyForm = Literal["configured", "none", "empty", "prefix", "swapcase", "literal"]
+_KEY = "$ORDERCHECK_ACCESS_KEY"
 
 
 def redact(headers: Mapping[str, str]) -> dict[str, str]:
@@ -39,7 +47,9 @@ def compact_json(value: Any) -> str:
 @dataclass(frozen=True)
 class Exchange:
     """One request and its response. `body` is the JSON sent (or `raw_body` when the request
-    was deliberately not JSON); `response_body` is parsed JSON, or None with `response_text`."""
+    was deliberately not JSON, with `raw_base64` when those bytes are not UTF-8 text);
+    `response_body` is parsed JSON, or None with `response_text`.  The access key is never
+    here: `key_form` says how the request carried it and `key_prefix` how much of it."""
 
     method: str
     url: str
@@ -51,24 +61,55 @@ class Exchange:
     response_body: Any = None
     response_text: str | None = None
     elapsed_ms: float = 0.0
+    raw_base64: str | None = None
+    key_form: KeyForm = "configured"
+    key_prefix: int = 0
+
+    def _key_header(self, name: str) -> list[str]:
+        """The curl arguments that send the key the way this request did."""
+        form = self.key_form
+        if form == "configured":
+            return ["-H", f'"{name}: {_KEY}"']
+        if form == "prefix":
+            return ["-H", f'"{name}: ${{ORDERCHECK_ACCESS_KEY:0:{self.key_prefix}}}"']
+        if form == "swapcase":
+            swapped = f'$(printf %s "{_KEY}" | tr a-zA-Z A-Za-z)'
+            return ["-H", f'"{name}: {swapped}"']
+        if form == "empty":
+            return ["-H", shlex.quote(f"{name};")]  # curl's spelling of an empty header
+        return []
 
     def curl(self) -> str:
-        """A shell command that sends the same request; the access key stays redacted and is
-        read from ``$ORDERCHECK_ACCESS_KEY`` instead."""
+        """A shell command that sends the same request, body byte for byte; the access key
+        is read from ``$ORDERCHECK_ACCESS_KEY``, never written out.
+
+        >>> Exchange("POST", "http://h/o", {"X-Access-Key": "[REDACTED]"}, None).curl()
+        'curl -sS -X POST http://h/o -H "X-Access-Key: $ORDERCHECK_ACCESS_KEY" --data-raw null'
+        """
         parts = ["curl", "-sS", "-X", self.method, shlex.quote(self.url)]
         for name, value in self.headers.items():
-            if name.lower() == "x-access-key":
-                parts += ["-H", f'"{name}: $ORDERCHECK_ACCESS_KEY"']
-            elif name.lower() not in SECRET_HEADERS:
+            lowered = name.lower()
+            if lowered == "x-access-key" and self.key_form != "literal":
+                parts += self._key_header(name)
+            elif lowered not in SECRET_HEADERS or lowered == "x-access-key":
                 parts += ["-H", shlex.quote(f"{name}: {value}")]
-        data = (
-            self.raw_body
-            if self.raw_body is not None
-            else (None if self.body is None else compact_json(self.body))
-        )
-        if data is not None:
-            parts += ["--data-raw", shlex.quote(data)]
-        return " ".join(parts)
+        if self.raw_base64 is not None:
+            # Bytes that are not text: decoded from base64 on the way into curl.
+            feed = f"printf %s {shlex.quote(self.raw_base64)} | base64 -d | "
+            return feed + " ".join([*parts, "--data-binary", "@-"])
+        data = self.raw_body if self.raw_body is not None else compact_json(self.body)
+        return " ".join([*parts, "--data-raw", shlex.quote(data)])
+
+    @staticmethod
+    def raw_fields(raw: bytes | None) -> tuple[str | None, str | None]:
+        """(`raw_body`, `raw_base64`) for bytes sent as they are: base64 only when the
+        bytes are not UTF-8 text, which JSON cannot hold."""
+        if raw is None:
+            return None, None
+        try:
+            return raw.decode("utf-8"), None
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace"), base64.b64encode(raw).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -79,6 +120,11 @@ class RuleViolation:
     The other kind of violation, a payload breaking a constraint of the spec
     (``user.address.pincode:pattern``), is `ordercheck.validators.ConstraintViolation`; a
     rule violation names one in `constraint` when the payload sent was built to break it.
+
+    In a run's findings each violation stands for one distinct cause of its rule's failure
+    (`cause`, e.g. the server's own rejection message), seen `count` times; `consequences`
+    names the rules that broke only because this one did, on the same exchange (a crash is
+    reported under C1, with C2, C4 and C5 named, rather than as four failures).
     """
 
     rule: str
@@ -90,6 +136,9 @@ class RuleViolation:
     path: str = "$"
     expected: str = ""
     found: str = ""
+    cause: str = ""
+    count: int = 1
+    consequences: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -125,10 +174,19 @@ class RuleViolation:
     def curl(self) -> str | None:
         return None if self.exchange is None else self.exchange.curl()
 
+    @property
+    def cause_key(self) -> tuple[str, str]:
+        """What tells two causes of one rule apart: the rule and its cause (else title)."""
+        return self.rule, self.cause or self.title
+
 
 @dataclass(frozen=True)
 class RuleOutcome:
-    """How one conformance rule fared over a run: how often it was checked and failed."""
+    """How one conformance rule fared over a run: how often a response was judged for it
+    (`checks`) and how many of those judgements it failed (`failures`, never more than
+    `checks`); for a rule never judged, `reason` says why.  A rule that is not `required`
+    (the latency budget, unless it was made an error) does not decide the verdict by being
+    left unexercised."""
 
     id: str
     name: str
@@ -137,6 +195,8 @@ class RuleOutcome:
     checks: int = 0
     failures: int = 0
     severity: Severity = "error"
+    reason: str = ""
+    required: bool = True
 
     @property
     def status(self) -> RuleStatus:
@@ -175,16 +235,34 @@ class RunResult:
     error_messages: dict[str, int] = field(default_factory=dict)
     documented_errors: dict[str, int] = field(default_factory=dict)
     spec_rules_exercised: dict[str, int] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    accept_unexercised: bool = False
+
+    @property
+    def unexercised(self) -> list[RuleOutcome]:
+        """The required rules no response was judged for."""
+        return [r for r in self.rules if r.required and r.status == "not-exercised"]
+
+    @property
+    def verdict(self) -> Verdict:
+        """``non-conformant`` when a rule failed; else ``inconclusive`` when a required rule
+        was never judged; else ``conformant``: every rule judged and none failed."""
+        errors = any(f.severity == "error" for f in self.findings)
+        if errors or any(r.status == "failed" for r in self.rules):
+            return "non-conformant"
+        return "inconclusive" if self.unexercised else "conformant"
 
     @property
     def conformant(self) -> bool:
-        """True when no rule failed at error severity."""
-        errors = any(f.severity == "error" for f in self.findings)
-        return not errors and not any(r.status == "failed" for r in self.rules)
+        """True only when every required rule was judged and none failed."""
+        return self.verdict == "conformant"
 
     @property
-    def verdict(self) -> str:
-        return "conformant" if self.conformant else "non-conformant"
+    def passed(self) -> bool:
+        """Whether a gate passes: conformant, or inconclusive when the user accepted
+        unexercised rules (``--accept-unexercised``, which the reports record)."""
+        verdict = self.verdict
+        return verdict == "conformant" or (verdict == "inconclusive" and self.accept_unexercised)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``report.json`` (adds the derived verdict and per-finding curl)."""
@@ -201,8 +279,9 @@ class RunResult:
         """Rebuild a result from ``report.json`` (derived keys are ignored)."""
         findings = [
             RuleViolation(
-                **{k: v for k, v in f.items() if k not in ("exchange", "curl")},
+                **{k: v for k, v in f.items() if k not in ("exchange", "curl", "consequences")},
                 exchange=None if f.get("exchange") is None else Exchange(**f["exchange"]),
+                consequences=tuple(f.get("consequences", ())),
             )
             for f in data["findings"]
         ]

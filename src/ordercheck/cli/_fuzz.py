@@ -12,7 +12,9 @@ import click
 from ordercheck.cli._fuzz_options import config_from, fuzz_options
 from ordercheck.results import Exchange, RunResult
 
-EXIT_CONFORMANT, EXIT_FAILURES = 0, 1
+# 0: the gate passes (conformant, or inconclusive with --accept-unexercised); 1: it does
+# not (a rule failed, or rules were never judged); 2 (OrdercheckError): nothing was judged.
+EXIT_PASSED, EXIT_NOT_PASSED = 0, 1
 
 
 def report_options(func: Any) -> Any:
@@ -34,7 +36,8 @@ def report_options(func: Any) -> Any:
 def fuzz_command(report_dir: str, junit_xml: str | None, quiet: bool, **options: Any) -> None:
     """Fuzz a Create Order implementation and check every response against the contract.
 
-    Exit codes: 0 conformant, 1 a rule failed, 2 bad usage or an unreachable target.
+    Exit codes: 0 conformant; 1 non-conformant (a rule failed) or inconclusive (a rule was
+    never judged; --accept-unexercised makes that 0); 2 bad usage or an unreachable target.
     """
     code = run_and_report(options, report_dir=report_dir, junit_xml=junit_xml, quiet=quiet)
     sys.exit(code)
@@ -53,11 +56,11 @@ def run_and_report(
         click.echo(
             f"dry run: nothing was sent; {result.order_prefix} would prefix every merchant_order_id"
         )
-        return EXIT_CONFORMANT
+        return EXIT_PASSED
     _print_and_write(
         result, Path(report_dir), None if junit_xml is None else Path(junit_xml), color
     )
-    return EXIT_CONFORMANT if result.conformant else EXIT_FAILURES
+    return EXIT_PASSED if result.passed else EXIT_NOT_PASSED
 
 
 def _print_dry_run(exchange: Exchange) -> None:

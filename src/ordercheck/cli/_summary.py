@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from ordercheck.reports.text import violation_lines
+from ordercheck.reports.text import printable, violation_lines
 from ordercheck.results import RunResult
 
 # Payloads and curls longer than this are cut in the terminal; the reports keep them whole.
@@ -30,6 +32,7 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         counts = (
             f"{rule.failures}/{rule.checks} failed" if rule.failures else f"{rule.checks} checks"
         )
+        counts = counts if rule.checks else "never judged"
         lines.append(f"  {rule.id:<4} {rule.name:<28} {style(f'{label:<13}', fg)} {counts}")
     if result.findings:
         lines += ["", "Findings"]
@@ -39,15 +42,26 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         rule_id, _, words = head.partition(" ")
         lines.append(f"  {style(rule_id, fg, bold=True)} {words}")
         lines += [f"  {line}" for line in rest]
-    failed = [r for r in result.rules if r.status == "failed"]
-    verdict = (
-        style("conformant", "green", bold=True)
-        if result.conformant
-        else style(f"non-conformant ({len(failed)} rule(s) failed)", "red", bold=True)
-    )
+    if result.unexercised:
+        lines += ["", "Not exercised (no response was judged for these rules)"]
+        lines += [f"  {rule.id:<4} {printable(rule.reason)}" for rule in result.unexercised]
     lines += [
         "",
-        f"Verdict: {verdict} · {result.requests} requests in {result.duration_s:.1f}s"
-        f" · orders created under prefix {result.order_prefix}",
+        f"Verdict: {_verdict(result, style)} · {result.requests} requests in "
+        f"{result.duration_s:.1f}s · orders created under prefix {result.order_prefix}",
     ]
     return lines
+
+
+def _verdict(result: RunResult, style: Callable[..., str]) -> str:
+    """The verdict in words, with what decided it."""
+    verdict = result.verdict
+    if verdict == "conformant":
+        return style("conformant", "green", bold=True)
+    if verdict == "non-conformant":
+        failed = sum(1 for r in result.rules if r.status == "failed")
+        return style(f"non-conformant ({failed} rule(s) failed)", "red", bold=True)
+    words = f"inconclusive ({len(result.unexercised)} rule(s) not exercised)"
+    if result.accept_unexercised:
+        words += "; accepted with --accept-unexercised"
+    return style(words, "yellow", bold=True)

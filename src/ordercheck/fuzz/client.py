@@ -22,7 +22,7 @@ from schemathesis.core.transport import Response
 
 from ordercheck.errors import Failure, TargetError
 from ordercheck.fuzz.config import FuzzConfig
-from ordercheck.results import Exchange, RuleViolation, redact
+from ordercheck.results import Exchange, KeyForm, RuleViolation, redact
 from ordercheck.rules import (
     KEEP,
     NOT_JSON,
@@ -30,6 +30,7 @@ from ordercheck.rules import (
     Judging,
     Observation,
     exchange_rules,
+    fold_consequences,
     judge,
 )
 from ordercheck.rules.schemathesis_checks import CHECKS, flat_headers, observing, response_json
@@ -94,6 +95,22 @@ def _operation_document(spec: Spec, config: FuzzConfig) -> dict[str, Any]:
     return document
 
 
+def key_form(key: Any, configured: str) -> tuple[KeyForm, int]:
+    """How a request carries the key (see `Exchange.key_form`), worked out from the key it
+    sends and the configured one, so a record can reproduce it without holding it."""
+    if key is KEEP or key == configured:
+        return "configured", 0
+    if key is None:
+        return "none", 0
+    if key == "":
+        return "empty", 0
+    if configured.startswith(key):
+        return "prefix", len(key)
+    if key == configured.swapcase():
+        return "swapcase", 0
+    return "literal", 0
+
+
 class Client:
     """Sends Create Order requests to one target and judges each response."""
 
@@ -133,12 +150,20 @@ class Client:
         merchant_id: str | None = None,
     ) -> Exchange:
         """The record of a request as it would be sent (key redacted), without sending it."""
+        form, prefix = key_form(key, self.config.access_key)
+        headers = redact(self._headers(key))
+        raw_body, raw_base64 = Exchange.raw_fields(raw)
+        if form == "literal":
+            headers["X-Access-Key"] = str(key)  # a made-up wrong key, not a secret
         return Exchange(
             method="POST",
             url=self.url_for(merchant_id or self.config.merchant_id),
-            headers=redact(self._headers(key)),
+            headers=headers,
             body=None if body is NOT_SET else body,
-            raw_body=None if raw is None else raw.decode("utf-8", "replace"),
+            raw_body=raw_body,
+            raw_base64=raw_base64,
+            key_form=form,
+            key_prefix=prefix,
         )
 
     def exchange(
@@ -221,10 +246,11 @@ class Client:
                     ours = getattr(failure, "exception", None)
                     if isinstance(ours, Failure):
                         found.append(ours.violation)
-        applied = tuple(
+        applied = [
             rule.id for rule in exchange_rules(self.judging.spec) if rule.applies(observation)
-        )
-        return Judged(observation, applied, tuple(found))
+        ]
+        applied, found = fold_consequences(applied, found, self.judging.spec)
+        return Judged(observation, tuple(applied), tuple(found))
 
     def preflight(self) -> None:
         """Fail fast, with one line, when the target cannot be reached or refuses the key.
@@ -242,6 +268,11 @@ class Client:
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
         response.close()
+        if response.status_code == 404:
+            raise TargetError(
+                f"{self.url_for(self.config.merchant_id)} answers HTTP 404: check --path "
+                "(the Create Order operation's path template) and --base-url"
+            )
         if response.status_code in (401, 403):
             raise TargetError(
                 f"{self.base_url} refuses the access key for merchant "

@@ -1,9 +1,11 @@
 """Gathering a run's judgements into the plain `RunResult` that reports read.
 
 Thread-safe: payload stages may run on several workers at once.  Per rule it keeps how often
-the rule was judged and broken, the first violation and, when Hypothesis has shrunk one, the
-minimal one, which is what the report shows.  It is also the run's memory that the rules
-judging the whole run read (`RunRecord`): request ids, which order ids answered which
+a response was judged for the rule and how many of those judgements failed (never more than
+were made), and per distinct cause of failure the first violation, how often it was seen and,
+when Hypothesis has shrunk one, the minimal one, which is what the report shows.  A rule no
+response was judged for keeps the reason.  It is also the run's memory that the rules judging
+the whole run read (`RunRecord`): request ids, which order ids answered which
 merchant_order_ids, latencies.
 """
 
@@ -20,14 +22,29 @@ from ordercheck.rules import Judgement, Observation, registry
 from ordercheck.spec import Spec
 
 MAX_TEMPLATES = 20
+CauseKey = tuple[str, str]
+
+
+@dataclass
+class _Cause:
+    """One distinct cause of a rule's failure."""
+
+    first: RuleViolation
+    count: int = 0
+    minimal: RuleViolation | None = None
+    consequences: set[str] = field(default_factory=set)
+
+    def finding(self) -> RuleViolation:
+        shown = self.minimal or self.first
+        consequences = tuple(sorted(self.consequences, key=lambda r: int(r[1:] or 0)))
+        return replace(shown, count=self.count, consequences=consequences)
 
 
 @dataclass
 class _RuleState:
     checks: int = 0
     failures: int = 0
-    first: RuleViolation | None = None
-    minimal: RuleViolation | None = None
+    reason: str = ""
 
 
 @dataclass
@@ -38,22 +55,24 @@ class Collector:
     latency_budget_ms: float = 2000.0
     latency_is_error: bool = False
     _rules: dict[str, _RuleState] = field(default_factory=lambda: defaultdict(_RuleState))
+    _causes: dict[CauseKey, _Cause] = field(default_factory=dict)
     requests: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     request_ids: Counter[str] = field(default_factory=Counter)
     order_owners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     error_messages: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
     constraints: Counter[str] = field(default_factory=Counter)
     accepted: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def failing_checks(self) -> int:
-        """How many checks have failed so far, over all rules (for progress display)."""
+        """How many judgements have failed so far, over all rules (for progress display)."""
         return sum(state.failures for state in self._rules.values())
 
     def record(self, judged: Judged) -> None:
-        """Count one exchange: every rule that judged it, every rule it broke."""
+        """Count one exchange: every rule judged by it, every cause of failure it shows."""
         observation = judged.observation
         constraint = observation.expectation.constraint
         with self._lock:
@@ -64,8 +83,17 @@ class Collector:
             self._observe(observation)
             for rule in judged.applied:
                 self._rules[rule].checks += 1
-            for broken in {v.rule: v for v in judged.violations}.values():
-                self._fail(self._attached(broken, observation))
+            for violation in judged.violations:
+                for folded in violation.consequences:
+                    state = self._rules[folded]
+                    state.reason = state.reason or (
+                        f"every exchange that could judge it broke {violation.rule} first, "
+                        f"which explains it (see {violation.rule})"
+                    )
+            broken = {v.rule: v for v in judged.violations if v.rule in judged.applied}
+            for violation in broken.values():
+                self._rules[violation.rule].failures += 1
+                self._cause(self._attached(violation, observation))
 
     def _attached(self, broken: RuleViolation, observation: Observation | None) -> RuleViolation:
         if observation is None:
@@ -74,7 +102,16 @@ class Collector:
             broken, exchange=observation.record, constraint=observation.expectation.constraint
         )
 
+    def _cause(self, violation: RuleViolation) -> None:
+        cause = self._causes.get(violation.cause_key)
+        if cause is None:
+            cause = self._causes[violation.cause_key] = _Cause(violation)
+        cause.count += 1
+        cause.consequences.update(violation.consequences)
+
     def _observe(self, observation: Observation) -> None:
+        if observation.status is not None:
+            self.statuses[observation.status] += 1
         request_id = observation.header("x-request-id")
         if request_id:
             self.request_ids[request_id] += 1
@@ -90,52 +127,64 @@ class Collector:
             if observation.expectation.expect == "valid" and len(self.accepted) < MAX_TEMPLATES:
                 self.accepted.append(payload)
 
-    def _fail(self, broken: RuleViolation) -> None:
-        state = self._rules[broken.rule]
-        state.failures += 1
-        if state.first is None:
-            state.first = broken
-
-    def has_minimal(self, rule: str) -> bool:
-        """Whether a shrunk reproduction of `rule` is already kept."""
-        state = self._rules.get(rule)
-        return state is not None and state.minimal is not None
+    def has_minimal(self, key: CauseKey) -> bool:
+        """Whether a shrunk reproduction of this cause is already kept."""
+        cause = self._causes.get(key)
+        return cause is not None and cause.minimal is not None
 
     def minimal(self, broken: RuleViolation, observation: Observation) -> None:
-        """Hypothesis shrank a failing payload: keep it as the rule's reproduction."""
+        """Hypothesis shrank a failing payload: keep it as the cause's reproduction."""
         with self._lock:
-            self._rules[broken.rule].minimal = self._attached(broken, observation)
+            cause = self._causes.get(broken.cause_key)
+            if cause is not None:
+                cause.minimal = self._attached(broken, observation)
 
     def judge(self, rule: str, judgement: Judgement) -> None:
-        """Count one judged check of `rule` over several exchanges, and what it broke."""
+        """Count one judged check of `rule` over several exchanges, and its causes."""
         with self._lock:
-            self._rules[rule].checks += 1
+            state = self._rules[rule]
+            state.checks += 1
+            if judgement.violations:
+                state.failures += 1
             for broken in judgement.violations:
-                self._fail(self._attached(broken, judgement.evidence))
+                self._cause(self._attached(broken, judgement.evidence))
+
+    def unjudged(self, rule: str, reason: str) -> None:
+        """`rule` could not be judged (this time), and why: the first reason is kept."""
+        with self._lock:
+            state = self._rules[rule]
+            state.reason = state.reason or reason
 
     def result(self, **run: Any) -> RunResult:
-        """The finished run, with rules in the spec's order."""
+        """The finished run, with rules in the spec's order and findings by rule, then by
+        how often each cause was seen."""
         rules, findings = [], []
         for rule in registry(self.spec).values():
             state = self._rules.get(rule.id, _RuleState())
-            finding = state.minimal or state.first
+            causes = [c for key, c in self._causes.items() if key[0] == rule.id]
+            causes.sort(key=lambda c: -c.count)
             severity: Severity = (
-                "warning" if finding is not None and finding.severity == "warning" else "error"
+                "warning"
+                if causes and all(c.first.severity == "warning" for c in causes)
+                else "error"
             )
-            level = self.spec.conformance[rule.id].level
+            reason = (
+                "" if state.checks else (state.reason or f"never judged: it needs {rule.needs}")
+            )
             rules.append(
                 RuleOutcome(
                     rule.id,
                     rule.name,
                     rule.summary,
-                    level,
+                    self.spec.conformance[rule.id].level,
                     state.checks,
                     state.failures,
                     severity,
+                    reason,
+                    rule.required(self),
                 )
             )
-            if finding is not None:
-                findings.append(finding)
+            findings += [cause.finding() for cause in causes]
         documented = {m: self.error_messages.get(m, 0) for m in self.documented_messages()}
         return RunResult(
             rules=rules,

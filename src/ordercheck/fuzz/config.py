@@ -158,6 +158,12 @@ class FuzzConfig:
         DEFAULT_LATENCY_BUDGET_MS, "C14: the p95 latency budget.", kind="float", metavar="MS"
     )
     fail_on_latency: bool = option(False, "Make C14 an error instead of a warning.", kind="flag")
+    accept_unexercised: bool = option(
+        False,
+        "Pass the gate even when some rules were never judged (the verdict stays "
+        "'inconclusive' and the reports record that you accepted it).",
+        kind="flag",
+    )
     burst_size: int = option(
         DEFAULT_BURST_SIZE,
         f"C11: how many identical requests go at once (2 to {MAX_BURST_SIZE}).",

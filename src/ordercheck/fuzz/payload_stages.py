@@ -9,8 +9,6 @@ against a slow or shared target.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -24,8 +22,9 @@ from hypothesis.strategies import SearchStrategy
 
 from ordercheck.errors import Failure
 from ordercheck.fuzz.client import Client, Judged
-from ordercheck.fuzz.collector import Collector
+from ordercheck.fuzz.collector import CauseKey, Collector
 from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.fuzz.order_ids import OrderIds
 from ordercheck.results import Exchange, RuleViolation
 from ordercheck.rules import Expectation, Observation
 
@@ -41,27 +40,16 @@ MALFORMED_BODIES: dict[str, bytes] = {
 }
 
 
-class OrderIds:
-    """Unique ``merchant_order_id``s that all start with the run's prefix, so the orders a
-    run creates on a shared system can be found and cancelled."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-        self._counter = itertools.count(1)
-        self._lock = threading.Lock()
-
-    def next(self) -> str:
-        with self._lock:
-            return f"{self.prefix}{next(self._counter):05d}"
-
-
 @dataclass(frozen=True)
 class PayloadStage:
-    """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`)."""
+    """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`); an
+    `id_style` gives its orders ids in one of `order_ids.STYLES` (the echo stage)."""
 
     name: str
     strategy: SearchStrategy[Any]
     budget: int
+    id_style: str | None = None
+    id_limit: int = 0
 
 
 class _Shrinkable(Failure):
@@ -72,10 +60,14 @@ class _Shrinkable(Failure):
         self.observation = observation
 
 
+_CAUSE_NUMBERS: dict[CauseKey, int] = {}
+
+
 @cache
-def _failure_type(rule: str) -> type[_Shrinkable]:
-    # One exception type per rule: Hypothesis tells bugs apart by type and shrinks each.
-    return type(f"Broke{rule}", (_Shrinkable,), {})
+def _failure_type(key: CauseKey) -> type[_Shrinkable]:
+    # One exception type per cause: Hypothesis tells bugs apart by type and shrinks each.
+    number = _CAUSE_NUMBERS.setdefault(key, len(_CAUSE_NUMBERS) + 1)
+    return type(f"Broke{key[0]}Cause{number}", (_Shrinkable,), {})
 
 
 def _rule_order(violation: RuleViolation) -> int:
@@ -83,15 +75,16 @@ def _rule_order(violation: RuleViolation) -> int:
     return int(number) if number.isdigit() else 99
 
 
-def prepare(value: Any, stage: str, ids: OrderIds) -> tuple[Any, Expectation]:
+def prepare(value: Any, stage: PayloadStage, ids: OrderIds) -> tuple[Any, Expectation]:
     """The payload to send for a drawn value, with a prefixed ``merchant_order_id`` unless
     the constraint being broken is about that very field."""
-    if stage == "invalid":
+    if stage.name == "invalid":
         payload, constraint = value.payload, value.rule
     else:
         payload, constraint = value, None
     if isinstance(payload, dict) and not (constraint or "").startswith("merchant_order_id"):
-        payload = {**payload, "merchant_order_id": ids.next()}
+        fresh = ids.styled(stage.id_style, stage.id_limit) if stage.id_style else ids.next()
+        payload = {**payload, "merchant_order_id": fresh}
     return payload, Expectation("invalid" if constraint else "valid", constraint)
 
 
@@ -125,16 +118,16 @@ class StageRunner:
             if key not in memo:
                 if len(memo) >= cap:
                     return
-                memo[key] = self._exchange(value, stage.name)
+                memo[key] = self._exchange(value, stage)
             judged = memo[key]
             if judged is None:
                 return
-            # A rule already shrunk earlier in the run is recorded, not shrunk again: a
+            # A cause already shrunk earlier in the run is recorded, not shrunk again: a
             # defect that breaks every payload would otherwise cost a shrink per stage.
-            fresh = [v for v in judged.violations if not self.collector.has_minimal(v.rule)]
+            fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
             if fresh:
                 first = min(fresh, key=_rule_order)
-                raise _failure_type(first.rule)(first, judged.observation)
+                raise _failure_type(first.cause_key)(first, judged.observation)
 
         test = settings(
             max_examples=stage.budget,
@@ -157,7 +150,7 @@ class StageRunner:
                     raise
                 self.collector.minimal(failure.violation, failure.observation)
 
-    def _exchange(self, value: Any, stage: str) -> Judged | None:
+    def _exchange(self, value: Any, stage: PayloadStage) -> Judged | None:
         payload, expectation = prepare(value, stage, self.ids)
         if self.dry_run_sink is not None:
             self.dry_run_sink(self.client.describe(payload))

@@ -13,10 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from ordercheck.errors import TargetError
 from ordercheck.fuzz.client import Client
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
-from ordercheck.fuzz.payload_stages import OrderIds, PayloadStage, StageRunner
+from ordercheck.fuzz.order_ids import OrderIds, admitted_styles
+from ordercheck.fuzz.payload_stages import PayloadStage, StageRunner
 from ordercheck.fuzz.progress import Progress
 from ordercheck.fuzz.sequences import RunSession
 from ordercheck.results import Exchange, RunResult, Target
@@ -51,11 +53,16 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
         yield base_url, True
 
 
-def payload_stages(config: FuzzConfig) -> list[tuple[str, list[PayloadStage]]]:
-    """Valid, edge-case and rule-breaking payloads, from ordercheck's strategies, by stage.
+def payload_stages(
+    config: FuzzConfig, spec: Spec, prefix: str
+) -> list[tuple[str, list[PayloadStage]]]:
+    """Valid, echo, edge-case and rule-breaking payloads, from ordercheck's strategies, by
+    stage.
 
-    The invalid stage sweeps the rules: every rule that is an error under the profile gets
-    its share of the budget (at least one payload), so a small budget still breaks each one.
+    The echo stage sends one valid order per id shape the profile admits (C7 is only proven
+    for the ids tried).  The invalid stage sweeps the rules: every rule that is an error
+    under the profile gets its share of the budget (at least one payload), so a small budget
+    still breaks each one.
     """
     from ordercheck.strategies import breakable_rules, edge_case_orders, invalid_orders, orders
 
@@ -63,8 +70,13 @@ def payload_stages(config: FuzzConfig) -> list[tuple[str, list[PayloadStage]]]:
     rules = breakable_rules(profile=profile)
     per_rule = max(1, budget // max(1, len(rules)))
     valid = orders(profile=profile, sku_ids=config.sku_ids, coupons=config.coupons)
+    echo = [
+        PayloadStage("echo", valid, 1, id_style=style, id_limit=limit)
+        for style, limit in admitted_styles(spec, profile, prefix).items()
+    ]
     return [
         ("valid", [PayloadStage("valid", valid, budget)]),
+        ("echo", echo),
         ("edge", [PayloadStage("edge", edge_case_orders(profile=profile), max(5, budget // 2))]),
         (
             "invalid",
@@ -114,7 +126,8 @@ def run_fuzz(
         runner = StageRunner(
             client, collector, config, ids, tick, on_dry_run if config.dry_run else None
         )
-        _run_payload_stages(runner, payload_stages(config), config.workers, progress)
+        stages = payload_stages(config, spec, prefix)
+        _run_payload_stages(runner, stages, config.workers, progress)
         progress.start_phase("malformed")
         runner.run_malformed()
         progress.end_phase()
@@ -123,10 +136,21 @@ def run_fuzz(
             RunSession(client, collector, config, ids, tick).run_all()
             progress.end_phase()
         progress.finish()
+        _refuse_a_wrong_path(collector, client)
         return collector.result(
             **_run_fields(
                 run_id, started, time.monotonic() - clock, base_url, config, embedded, prefix
             )
+        )
+
+
+def _refuse_a_wrong_path(collector: Collector, client: Client) -> None:
+    """Every answer a 404 means the operation is not at this path: nothing was judged, so
+    the run is unusable input (exit 2), not a non-conformant target."""
+    if collector.statuses and set(collector.statuses) == {404}:
+        raise TargetError(
+            f"every request to {client.url_for(client.config.merchant_id)} got HTTP 404: "
+            "check --path (the Create Order operation's path template)"
         )
 
 
@@ -168,4 +192,14 @@ def _run_fields(
         "profile": config.profile,
         "seed": config.seed,
         "order_prefix": prefix,
+        "accept_unexercised": config.accept_unexercised,
+        "settings": {
+            "profile": config.profile,
+            "seed": config.seed,
+            "max_examples": config.max_examples,
+            "sku_catalog": None if config.sku_ids is None else list(config.sku_ids),
+            "coupons": None if config.coupons is None else list(config.coupons),
+            "allow_rejection": config.allow_rejection,
+            "accept_unexercised": config.accept_unexercised,
+        },
     }

@@ -17,7 +17,7 @@ from typing import Any
 from ordercheck.fuzz.client import Client
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
-from ordercheck.fuzz.payload_stages import OrderIds
+from ordercheck.fuzz.order_ids import OrderIds
 from ordercheck.rules import KEEP, Expect, Expectation, Judgement, Observation, registry
 
 
@@ -105,6 +105,9 @@ class RunSession:
 
     def judge(self, rule: str, judgement: Judgement) -> None:
         self.collector.judge(rule, judgement)
+
+    def unjudged(self, rule: str, reason: str) -> None:
+        self.collector.unjudged(rule, reason)
 
     def run_all(self) -> None:
         """Every rule's sequence, then every judgement over the whole run, in spec order."""

@@ -8,12 +8,29 @@ and the JUnit XML all use, so a finding reads the same wherever it is met.
       reproduce: curl -sS -X POST ...
 
 The terminal passes a `limit`, which cuts long payloads and curls (the reports keep them whole)
-and keeps the first line of a long message.
+and keeps the first line of a long message.  Control characters (a target's ANSI or OSC
+escapes, bidirectional overrides) are spelled out as escapes everywhere, so what a target
+sends can never drive the reader's terminal.
 """
 
 from __future__ import annotations
 
+import re
+
 from ordercheck.results import RuleViolation, compact_json
+
+# C0 and C1 controls (newline and tab included: a line stays a line), zero-width and
+# bidirectional formatting characters.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (``\\x1b``, ``\\u202e``).
+
+    >>> printable("red\\x1b[31m")
+    'red\\\\x1b[31m'
+    """
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def clipped(text: str, limit: int | None) -> str:
@@ -29,10 +46,18 @@ def _first_line(message: str) -> str:
 
 
 def violation_lines(violation: RuleViolation, *, limit: int | None = None) -> list[str]:
-    """The violation as lines: a head line, then what the payload broke, what was sent,
-    what came back and a curl that reproduces it, each indented two spaces."""
+    """The violation as lines: a head line (with how often this cause was seen), the rules
+    it explains, what the payload broke, what was sent, what came back and a curl that
+    reproduces it, each indented two spaces; control characters escaped."""
+    return [printable(line) for line in _lines(violation, limit)]
+
+
+def _lines(violation: RuleViolation, limit: int | None) -> list[str]:
     message = violation.message if limit is None else _first_line(violation.message)
-    lines = [f"{violation.rule} {violation.title}: {message}"]
+    seen = f" ({violation.count} times)" if violation.count > 1 else ""
+    lines = [f"{violation.rule} {violation.title}{seen}: {message}"]
+    if violation.consequences:
+        lines.append(f"  also explains: {', '.join(violation.consequences)} on the same exchange")
     if violation.constraint:
         lines.append(f"  payload breaks: {violation.constraint}")
     exchange = violation.exchange

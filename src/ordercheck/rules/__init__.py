@@ -19,7 +19,7 @@ from ordercheck.rules._observation import (
     Observation,
     judging,
 )
-from ordercheck.rules._registry import exchange_rules, judge, registry
+from ordercheck.rules._registry import exchange_rules, fold_consequences, judge, registry
 from ordercheck.rules._rule import KEEP, ContractRule, Judgement, RunRecord, Session, violation
 from ordercheck.rules.response_validator import ResponseValidator
 
@@ -39,6 +39,7 @@ __all__ = [
     "RunRecord",
     "Session",
     "exchange_rules",
+    "fold_consequences",
     "judge",
     "judging",
     "registry",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from types import ModuleType
 
@@ -74,8 +75,9 @@ def exchange_rules(spec: Spec | None = None) -> Iterator[ContractRule]:
 
 
 def judge(observation: Observation) -> tuple[list[str], list[RuleViolation]]:
-    """Every exchange rule over one exchange: the ids of the rules that applied (each is one
-    judged check) and the violations found."""
+    """Every exchange rule over one exchange: the ids of the rules that judged it (each is
+    one judged check) and the violations found, consequences folded into their root cause
+    (a folded rule is named on its root's violation and is not counted as judged)."""
     applied, found = [], []
     for rule in exchange_rules(observation.judging.spec):
         if rule.applies(observation):
@@ -83,4 +85,30 @@ def judge(observation: Observation) -> tuple[list[str], list[RuleViolation]]:
             broken = rule.check(observation)
             if broken is not None:
                 found.append(broken)
-    return applied, found
+    return fold_consequences(applied, found, observation.judging.spec)
+
+
+def fold_consequences(
+    applied: list[str], found: list[RuleViolation], spec: Spec | None = None
+) -> tuple[list[str], list[RuleViolation]]:
+    """A violation that a root cause on the same exchange explains (a missing envelope on a
+    crash) is named on the root's violation instead of failing its own rule, and that rule
+    is not counted as judged by this exchange: one defect, one finding."""
+    rules = registry(spec)
+    broken = {v.rule for v in found}
+    folded: dict[str, tuple[str, ...]] = {}
+    gone: set[str] = set()
+    for violation in found:  # in the spec's order, which puts each root before its effects
+        if violation.rule in gone:
+            continue
+        explained = (rules[violation.rule].consequences & broken) - gone - {violation.rule}
+        if explained:
+            folded[violation.rule] = tuple(sorted(explained, key=_number))
+            gone |= explained
+    kept = [replace(v, consequences=folded.get(v.rule, ())) for v in found if v.rule not in gone]
+    return [rule for rule in applied if rule not in gone], kept
+
+
+def _number(rule_id: str) -> int:
+    digits = rule_id[1:]
+    return int(digits) if digits.isdigit() else 0

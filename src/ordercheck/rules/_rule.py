@@ -6,12 +6,19 @@ summary) and any of:
 
 ``applies(observation) -> bool`` and ``check(observation) -> RuleViolation | None``
     the rule over one exchange: whether this exchange can be judged for it, and the
-    violation when it breaks it.  Counted once per exchange it applies to.
+    violation when it breaks it.  Counted once per exchange it applies to.  ``NEEDS`` says
+    in words what an exchange must be for the rule to apply (the reason a run that never
+    met one cannot call the rule passed); ``CONSEQUENCES`` names the rules that break
+    only because this one did, on the same exchange (a crash explains a missing envelope).
 ``run(session) -> None``
     the rule's own sequence of requests (a replay, a burst, auth attempts), judged through
-    `Session.judge`.
+    `Session.judge`, or declared unjudged with the reason (`Session.unjudged`).
 ``finish(run) -> Judgement | None``
-    a judgement over the whole run (unique request ids, the latency percentile).
+    a judgement over the whole run (unique request ids, the latency percentile); None when
+    the run gave it nothing to judge.
+``required(run) -> bool``
+    whether a run that never judged the rule is inconclusive (every rule is, but for the
+    latency budget while it is only a warning).
 
 The registry (`ordercheck.rules.RULES`) is the only list of rules: the fuzzer, its
 Schemathesis checks, `validate --kind response`, the reports and the pytest items read it.
@@ -41,10 +48,21 @@ def violation(
     expected: str = "",
     found: str = "",
     severity: Severity = "error",
+    cause: str = "",
 ) -> RuleViolation:
-    """A violation of `rule`, without its exchange (the collector attaches that)."""
+    """A violation of `rule`, without its exchange (the collector attaches that).
+
+    `title` names what was seen in a few words; `cause` (default: the title) is what tells
+    this cause of the rule's failure from others in a report (e.g. the server's message)."""
     return RuleViolation(
-        rule, title, message, path=path, expected=expected, found=found, severity=severity
+        rule,
+        title,
+        message,
+        path=path,
+        expected=expected,
+        found=found,
+        severity=severity,
+        cause=cause,
     )
 
 
@@ -111,6 +129,9 @@ class Session(RunRecord, Protocol):
     def judge(self, rule: str, judgement: Judgement) -> None:
         """Count one judged check of `rule`."""
 
+    def unjudged(self, rule: str, reason: str) -> None:
+        """`rule`'s sequence could not be judged in this run, and why."""
+
 
 @dataclass(frozen=True)
 class ContractRule:
@@ -130,6 +151,21 @@ class ContractRule:
     @property
     def judges_exchanges(self) -> bool:
         return hasattr(self.module, "check")
+
+    @property
+    def needs(self) -> str:
+        """What an exchange must be for this rule to judge it, in words."""
+        return str(getattr(self.module, "NEEDS", "its own sequence of requests"))
+
+    @property
+    def consequences(self) -> frozenset[str]:
+        """The rules that break only because this one did, on the same exchange."""
+        return frozenset(getattr(self.module, "CONSEQUENCES", ()))
+
+    def required(self, record: RunRecord) -> bool:
+        """Whether leaving this rule unjudged makes a run inconclusive."""
+        required: Callable[[RunRecord], bool] | None = getattr(self.module, "required", None)
+        return True if required is None else required(record)
 
     @property
     def title(self) -> str:

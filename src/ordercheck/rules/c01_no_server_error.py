@@ -7,6 +7,9 @@ from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import violation
 
 ID = "C1"
+NEEDS = "any request"
+# A crash or a dropped connection explains what else is wrong with that exchange.
+CONSEQUENCES = ("C2", "C3", "C4", "C5", "C6", "C13")
 
 
 def applies(observation: Observation) -> bool:
@@ -27,6 +30,7 @@ def check(observation: Observation) -> RuleViolation | None:
             ID,
             "server error",
             f"HTTP {status}: the server failed on this request",
+            cause=f"HTTP {status}",
             expected="a status below 500",
             found=f"HTTP {status}",
         )

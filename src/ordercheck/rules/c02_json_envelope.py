@@ -7,6 +7,7 @@ from ordercheck.rules._observation import NOT_JSON, Observation
 from ordercheck.rules._rule import violation
 
 ID = "C2"
+NEEDS = "a whole response"
 
 
 def applies(observation: Observation) -> bool:

@@ -8,6 +8,7 @@ from ordercheck.rules._rule import violation
 from ordercheck.validators import describe
 
 ID = "C3"
+NEEDS = "a JSON response that states status_code or is_success"
 
 
 def applies(observation: Observation) -> bool:
@@ -20,7 +21,9 @@ def check(observation: Observation) -> RuleViolation | None:
     body = observation.json_object
     assert body is not None
     status, code = observation.status, body.get("status_code")
-    if status is not None and isinstance(code, int) and code != status:
+    # Compared by value: 201.0 is not 200, and 200.0 is (whether it may be a float is C2's).
+    numeric = isinstance(code, int | float) and not isinstance(code, bool)
+    if status is not None and numeric and code != status:
         return violation(
             ID,
             "status_code and is_success disagree",
@@ -29,9 +32,9 @@ def check(observation: Observation) -> RuleViolation | None:
             expected=f"{status}, the HTTP status",
             found=describe(code),
         )
-    effective = status if status is not None else code
+    effective = status if status is not None else (code if numeric else None)
     flag = body.get("is_success")
-    if isinstance(effective, int) and isinstance(flag, bool):
+    if effective is not None and isinstance(flag, bool):
         ok = 200 <= effective < 300
         if flag != ok:
             return violation(

@@ -7,6 +7,7 @@ from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import violation
 
 ID = "C6"
+NEEDS = "a payload built to break an error-level constraint, or a malformed body, answered"
 
 
 def applies(observation: Observation) -> bool:
@@ -23,10 +24,12 @@ def check(observation: Observation) -> RuleViolation | None:
         if constraint
         else "a request body that is not a JSON payload"
     )
+    accepted = observation.succeeded
     return violation(
         ID,
-        "invalid payload accepted",
+        "invalid payload accepted" if accepted else "invalid payload not refused with 400",
         f"{what} got HTTP {observation.status}, not 400",
         expected="HTTP 400",
         found=f"HTTP {observation.status}",
+        cause=constraint or "a body that is not a JSON payload",
     )

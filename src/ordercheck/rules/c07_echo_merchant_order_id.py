@@ -10,6 +10,7 @@ from ordercheck.rules._rule import violation
 from ordercheck.validators import describe
 
 ID = "C7"
+NEEDS = "a success with data, for a request whose merchant_order_id is a string"
 
 
 def applies(observation: Observation) -> bool:
@@ -19,7 +20,7 @@ def applies(observation: Observation) -> bool:
         observation.succeeded
         and observation.data is not None
         and isinstance(request, Mapping)
-        and "merchant_order_id" in request
+        and isinstance(request.get("merchant_order_id"), str)
     )
 
 
@@ -27,7 +28,7 @@ def check(observation: Observation) -> RuleViolation | None:
     assert observation.data is not None and isinstance(observation.request, Mapping)
     sent = observation.request["merchant_order_id"]
     got = observation.data.get("merchant_order_id")
-    if got == sent:
+    if isinstance(got, str) and got == sent:
         return None
     return violation(
         ID,

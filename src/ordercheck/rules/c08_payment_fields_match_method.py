@@ -13,6 +13,7 @@ from ordercheck.rules._rule import violation
 from ordercheck.validators import describe
 
 ID = "C8"
+NEEDS = "a success with data"
 PAYMENT_FIELDS = ("action", "payment_id", "payment_aggregator")
 ONLINE_EXPECTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "action": ('"map_payment"', lambda v: v == "map_payment"),

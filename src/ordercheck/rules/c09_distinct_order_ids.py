@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ordercheck.results import RuleViolation
 from ordercheck.rules._rule import Judgement, Session, violation
+from ordercheck.rules._sequence import template
 
 ID = "C9"
 
@@ -10,18 +12,21 @@ ID = "C9"
 def run(session: Session) -> None:
     """Three identical orders under different ids get different order_ids; and no order_id
     seen in the whole run belongs to two merchant_order_ids."""
-    template = session.template()
-    if template is None:
+    base = template(session, ID)
+    if base is None:
         return
-    sent = [session.send(session.fresh(template), "valid") for _ in range(3)]
+    sent = [session.send(session.fresh(base), "valid") for _ in range(3)]
     order_ids = [o.order_id for o in sent if o.order_id]
-    found = []
+    if len(order_ids) < 2:
+        session.unjudged(ID, "fewer than two of three identical orders were accepted")
+        return
+    found: list[RuleViolation] = []
     if len(set(order_ids)) < len(order_ids):
         found.append(
             violation(
                 ID,
                 "order_id reused",
-                f"three orders with different merchant_order_ids got order_ids {order_ids}",
+                f"identical orders with different merchant_order_ids got order_ids {order_ids}",
             )
         )
     for order_id, owners in session.order_owners.items():

@@ -3,58 +3,75 @@ order_id or a 400 error; different body, a 400 error."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from ordercheck.results import RuleViolation
+from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import Judgement, Session, violation
+from ordercheck.rules._sequence import changed, control, template
 
 ID = "C10"
 
 
-def changed(payload: dict[str, Any]) -> dict[str, Any]:
-    """The same order with a different amount: a different body for the same id."""
-    whole = str(payload.get("payable_amount", "1")).split(".", maxsplit=1)[0]
-    whole = whole if whole.isdigit() else "1"
-    return {**payload, "payable_amount": f"{int(whole) + 1}.00"}
+def _replay_violation(first: Observation, again: Observation) -> RuleViolation | None:
+    """The same body again: the same order_id, or a 400 error envelope."""
+    replayed = again.order_id
+    if replayed is not None and replayed != first.order_id:
+        return violation(
+            ID,
+            "replay created a second order",
+            f"the same body sent twice under one merchant_order_id got order_ids "
+            f"{first.order_id} and {replayed}",
+        )
+    if replayed is None and not again.is_error_envelope:
+        return violation(
+            ID,
+            "replay answered with neither the order nor an error",
+            f"a replay got HTTP {again.status}: expected the same order_id or a 400 error envelope",
+        )
+    return None
+
+
+def _different_body_violation(other: Observation) -> RuleViolation | None:
+    """A different body under a used id: a 400 error envelope."""
+    if other.is_error_envelope:
+        return None
+    if other.succeeded:
+        return violation(
+            ID,
+            "reused id with a different body accepted",
+            f"a different body under a used merchant_order_id got HTTP {other.status}, "
+            "expected a 400 error envelope",
+        )
+    return violation(
+        ID,
+        "reused id with a different body not refused with the error envelope",
+        f"a different body under a used merchant_order_id got HTTP {other.status} without "
+        "the error envelope; expected a 400 error envelope",
+    )
 
 
 def run(session: Session) -> None:
-    template = session.template()
-    if template is None:
+    base = template(session, ID)
+    if base is None:
         return
-    payload = session.fresh(template)
+    payload = session.fresh(base)
     first = session.send(payload, "valid")
-    original = first.order_id
-    if original is None:
+    if first.order_id is None:
+        session.unjudged(ID, "the order to replay was not accepted")
         return
     again = session.send(payload)
-    found = []
-    replayed = again.order_id
-    if replayed is not None and replayed != original:
-        found.append(
-            violation(
-                ID,
-                "replay created a second order",
-                f"the same body sent twice under {payload['merchant_order_id']}"
-                f" got order_ids {original} and {replayed}",
-            )
-        )
-    elif replayed is None and not again.is_error_envelope:
-        found.append(
-            violation(
-                ID,
-                "replay not answered",
-                f"a replay got HTTP {again.status}: expected the same "
-                "order_id or a 400 error envelope",
-            )
-        )
-    other = session.send(changed(payload))
-    if not other.is_error_envelope:
-        found.append(
-            violation(
-                ID,
-                "reused id with a different body accepted",
-                f"a different body under a used merchant_order_id got "
-                f"HTTP {other.status}, expected a 400 error envelope",
-            )
-        )
-    session.judge(ID, Judgement(tuple(found), other if found else again))
+    judged = again.answered
+    found = [v for v in [_replay_violation(first, again)] if v is not None and judged]
+    evidence = again
+    # A control first: the changed body must be acceptable in itself, or a 400 under the
+    # reused id would say nothing about the id.
+    if control(session, changed(base)) is not None:
+        other = session.send(changed(payload))
+        broken = _different_body_violation(other) if other.answered else None
+        judged = judged or other.answered
+        if broken is not None:
+            found.append(broken)
+            evidence = other
+    if not judged:
+        session.unjudged(ID, "neither the replay nor the different body was answered (see C1)")
+        return
+    session.judge(ID, Judgement(tuple(found), evidence))

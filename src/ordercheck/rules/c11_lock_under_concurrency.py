@@ -4,17 +4,58 @@ order_id or the documented lock error; none gets a 5xx."""
 from __future__ import annotations
 
 from ordercheck.results import RuleViolation
+from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import Judgement, Session, violation
+from ordercheck.rules._sequence import template
 
 ID = "C11"
 LOCK_MESSAGE = "create_merchant_order : Could not acquire lock"
 
 
+def has_lock_message(observation: Observation) -> bool:
+    """A 400 naming the documented lock error, in ``error.message`` or ``error.errors``.
+
+    Only the message is this rule's business: an envelope that is wrong around it (say
+    ``is_success: true``) is C2's and C3's to report."""
+    body = observation.json_object
+    error = body.get("error") if body is not None else None
+    if observation.status != 400 or not isinstance(error, dict):
+        return False
+    messages = [error.get("message")]
+    errors = error.get("errors")
+    if isinstance(errors, list):
+        messages += [e.get("message") for e in errors if isinstance(e, dict)]
+    return LOCK_MESSAGE in messages
+
+
+def _loser_violation(loser: Observation) -> RuleViolation | None:
+    if not loser.answered or loser.status is None or loser.status >= 500:
+        return violation(
+            ID,
+            "concurrent request failed",
+            f"a concurrent identical request got {loser.status or loser.error}; expected the "
+            f"lock error ({LOCK_MESSAGE!r}) or the same order_id",
+        )
+    if loser.order_id is None and not has_lock_message(loser):
+        said = loser.error_message
+        return violation(
+            ID,
+            "concurrent request refused without the lock error",
+            f"HTTP {loser.status}{f' saying {said!r}' if said else ''}: expected the lock error "
+            f"({LOCK_MESSAGE!r}) or the same order_id",
+            cause=f"HTTP {loser.status} {said or ''}".strip(),
+        )
+    return None
+
+
 def run(session: Session) -> None:
-    template = session.template()
-    if template is None:
+    base = template(session, ID)
+    if base is None:
         return
-    results = session.burst(session.fresh(template), session.burst_size)
+    results = session.burst(session.fresh(base), session.burst_size)
+    if not any(sent.answered for sent in results):
+        session.unjudged(ID, "no request of the burst was answered (see C1)")
+        return
     order_ids = {o.order_id for o in results if o.order_id}
     found: list[RuleViolation] = []
     if len(order_ids) > 1:
@@ -26,25 +67,18 @@ def run(session: Session) -> None:
                 f"created {len(order_ids)} orders: {sorted(order_ids)}",
             )
         )
-    for sent in results:
-        if sent.status is None or sent.status >= 500:
-            found.append(
-                violation(
-                    ID,
-                    "concurrent request failed",
-                    f"a concurrent identical request got "
-                    f"{sent.status or sent.error}, expected the lock error or the same order_id",
-                )
+    elif not order_ids:
+        found.append(
+            violation(
+                ID,
+                "no request of the burst won",
+                f"none of {len(results)} concurrent identical requests created the order "
+                "(one must win; the others get the lock error or the same order_id)",
             )
-            break
-        if sent.order_id is None and not sent.is_error_envelope:
-            found.append(
-                violation(
-                    ID,
-                    "concurrent request answered wrongly",
-                    f"HTTP {sent.status}: expected the lock error "
-                    f"({LOCK_MESSAGE!r}) or the same order_id",
-                )
-            )
+        )
+    for loser in results:
+        broken = _loser_violation(loser)
+        if broken is not None:
+            found.append(broken)
             break
     session.judge(ID, Judgement(tuple(found), results[-1] if results else None))

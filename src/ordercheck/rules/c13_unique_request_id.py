@@ -7,6 +7,7 @@ from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import Judgement, RunRecord, violation
 
 ID = "C13"
+NEEDS = "a whole response whose headers are known"
 
 
 def applies(observation: Observation) -> bool:

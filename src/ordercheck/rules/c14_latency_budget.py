@@ -10,6 +10,11 @@ from ordercheck.rules._rule import Judgement, RunRecord, violation
 ID = "C14"
 
 
+def required(record: RunRecord) -> bool:
+    """A warning-only budget does not make a run inconclusive; an error budget does."""
+    return record.latency_is_error
+
+
 def finish(record: RunRecord) -> Judgement | None:
     latencies = record.latencies_ms
     if len(latencies) < 2:
