@@ -184,7 +184,7 @@ def _rule_value(rule_id: str, profile: str, default: Any) -> Any:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_edge_case_orders_reach_the_profiles_boundaries(profile: str) -> None:
     """100 edge cases reach every SKU, quantity, length and amount bound, and astral text."""
-    from ordercheck.strategies._edges import INT64, LONG_TEXT, MANY_ENTRIES
+    from ordercheck.strategies._internal.edge_values import INT64, LONG_TEXT, MANY_ENTRIES
 
     drawn = sample(edge_case_orders(profile=profile), 100, seed=3)
     skus = [o["skus"] for o in drawn if isinstance(o.get("skus"), dict)]

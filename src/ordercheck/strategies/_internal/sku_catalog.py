@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ordercheck.catalogs import read_values
 from ordercheck.spec import Spec
-from ordercheck.strategies._model import model_for
-from ordercheck.strategies._shape import Shape
+from ordercheck.strategies._internal.constraints import Shape
+from ordercheck.strategies._internal.spec_model import model_for
 
 
 def _id_rule(spec: Spec | None) -> Shape | None:

@@ -2,9 +2,9 @@
 with them: the address name is their name, the e-mail is made from it, the PIN code belongs to
 their city, the contact number is often their mobile.
 
-Providers only propose; `Builder` keeps a proposal only if the field's schema accepts it, and
-bounds taken from the spec (how many SKUs, which quantities, which payment methods) come in
-through the field's `Shape`.
+Providers only propose; the walk (`schema_walker`) keeps a proposal only if the field's
+schema accepts it, and bounds taken from the spec (how many SKUs, which quantities, which
+payment methods) come in through the field's `Shape`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 import orjson
 from hypothesis import strategies as st
 
-from ordercheck.strategies import _people as data
-from ordercheck.strategies._build import ABSENT, Provider
-from ordercheck.strategies._shape import Shape
+from ordercheck.strategies._internal import indian_data as data
+from ordercheck.strategies._internal.constraints import Shape
+from ordercheck.strategies._internal.schema_walker import ABSENT, Provider
 
 # A real basket holds a handful of lines even where the spec would allow fifty.
 BASKET_LINES = 6

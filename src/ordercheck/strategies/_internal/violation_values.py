@@ -2,7 +2,7 @@
 
 Each breaker proposes values that fail the rule while keeping, as far as it can, the
 field's other constraints (a too-long ``merchant_order_id`` still matches its pattern, a
-zero amount still looks like an amount).  Proposals are not trusted: `_breaking` keeps only
+zero amount still looks like an amount).  Proposals are not trusted: `rule_breaking` keeps only
 those that break exactly the rule, so a breaker can be generous.
 
     type       a value of another JSON type, null included, and the same value retyped
@@ -28,9 +28,10 @@ from hypothesis import strategies as st
 
 from ordercheck.json_tools import conforms
 from ordercheck.spec import Rule
-from ordercheck.strategies._shape import Shape, shape_of
-from ordercheck.strategies._text import READABLE, near_misses, strings
-from ordercheck.strategies._values import SCALARS, SPREAD, keys_of, values
+from ordercheck.strategies._internal.constraints import Shape, shape_of
+from ordercheck.strategies._internal.matching_strings import READABLE, near_misses, strings
+from ordercheck.strategies._internal.schema_walker import schema_values as values
+from ordercheck.strategies._internal.valid_values import SCALARS, SPREAD, keys_of
 
 # A breaker is made once per rule (its static candidates built then) and returns, for the
 # value currently at the rule's place, a strategy of candidates around it.

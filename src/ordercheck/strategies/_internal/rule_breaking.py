@@ -8,7 +8,7 @@ to break it, from the rule's keyword and its role:
     required         delete the property
     unknown field    add a property the schema does not declare (``unevaluatedProperties``)
     property names   rename an existing key to one that breaks the rule (``propertyNames``)
-    anything else    replace the value with one from `_breakers`
+    anything else    replace the value with one from `violation_values`
 
 Every candidate document goes through the `Oracle`: kept only if it breaks the rule and
 nothing else at the profile's levels.  Where breaking a rule cannot help breaking another (a
@@ -28,93 +28,26 @@ from hypothesis import strategies as st
 
 from ordercheck.json_tools import conforms, json_path
 from ordercheck.spec import Profile, Rule
-from ordercheck.strategies._breakers import Around, breaker_for
-from ordercheck.strategies._model import Oracle, Role, SchemaModel
-from ordercheck.strategies._shape import Shape
-from ordercheck.strategies._text import READABLE
+from ordercheck.strategies._internal.constraints import Shape
+from ordercheck.strategies._internal.field_paths import (
+    DELETE,
+    VALUE,
+    PathStep,
+    concrete,
+    get,
+    renamed,
+    replaced,
+    shape_at,
+    template_steps,
+)
+from ordercheck.strategies._internal.matching_strings import READABLE
+from ordercheck.strategies._internal.oracle import Oracle
+from ordercheck.strategies._internal.spec_model import Role, SchemaModel
+from ordercheck.strategies._internal.violation_values import Around, breaker_for
 
-ITEM = "[]"
-VALUE = "*"
-PathStep = str | int
-_DELETE: Any = object()
 # Names a client might send by mistake: spellings of real fields are made from the schema's
 # own property names (see `_misspellings`); these are fields it simply does not have.
 _STRANGERS = ("notes", "channel", "gst_number", "delivery_slot", "gift_wrap")
-
-
-def template_steps(field: str) -> tuple[str, ...]:
-    """``user.address.pincode`` -> (user, address, pincode); ``skus.*`` -> (skus, *);
-    ``prescriptions[]`` -> (prescriptions, []); ``body`` -> ()."""
-    if field == "body":
-        return ()
-    steps: list[str] = []
-    for part in field.split("."):
-        name = part.rstrip(ITEM)
-        steps.append(name)
-        steps.extend([ITEM] * ((len(part) - len(name)) // len(ITEM)))
-    return tuple(steps)
-
-
-def shape_at(shape: Shape | None, steps: Sequence[str]) -> Shape | None:
-    """The shape a field template leads to (None where the schema does not go)."""
-    for step in steps:
-        if shape is None:
-            return None
-        if step == ITEM:
-            shape = shape.items
-        elif step == VALUE:
-            shape = shape.values
-        else:
-            shape = shape.properties.get(step)
-    return shape
-
-
-def _get(document: Any, steps: Sequence[PathStep]) -> Any:
-    for step in steps:
-        document = document[step]
-    return document
-
-
-def _replaced(document: Any, steps: Sequence[PathStep], value: Any) -> Any:
-    """`document` with the value at `steps` replaced (or deleted), copying only the path."""
-    if not steps:
-        return value
-    head, rest = steps[0], steps[1:]
-    if isinstance(document, list):
-        copy = list(document)
-        copy[int(head)] = _replaced(copy[int(head)], rest, value)
-        return copy
-    out = dict(document)
-    if not rest and value is _DELETE:
-        out.pop(str(head), None)
-    else:
-        out[str(head)] = _replaced(out.get(str(head)), rest, value)
-    return out
-
-
-def _renamed(mapping: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    return {(new if key == old else key): value for key, value in mapping.items()}
-
-
-@st.composite
-def _concrete(draw: st.DrawFn, document: Any, template: Sequence[str]) -> list[PathStep]:
-    """`template` made concrete on `document`: an index for ``[]``, a key for ``*``."""
-    steps: list[PathStep] = []
-    node = document
-    for step in template:
-        if step == ITEM:
-            if not isinstance(node, list) or not node:
-                reject()
-            index = draw(st.integers(0, len(node) - 1))
-            steps.append(index)
-            node = node[index]
-        else:
-            if not isinstance(node, dict) or (step == VALUE and not node):
-                reject()
-            key = draw(st.sampled_from(list(node))) if step == VALUE else step
-            steps.append(key)
-            node = node.get(key)
-    return steps
 
 
 def _misspellings(names: Sequence[str]) -> list[str]:
@@ -177,16 +110,16 @@ class Plan:
         return Breach(document, self.rule, json_path(list(steps)), self.also)
 
     def _delete(self, draw: st.DrawFn, base: Any) -> Breach:
-        steps = [*draw(_concrete(base, self.template[:-1])), self.rule.value]
-        document = _replaced(base, steps, _DELETE)
+        steps = [*draw(concrete(base, self.template[:-1])), self.rule.value]
+        document = replaced(base, steps, DELETE)
         if not self.exact(document):
             reject()
         return self._found(document, steps)
 
     def _add(self, draw: st.DrawFn, base: Any) -> Breach:
         owner = self.template[:-1] if self.template[-1:] == (VALUE,) else self.template
-        steps = draw(_concrete(base, owner))
-        container = _get(base, steps)
+        steps = draw(concrete(base, owner))
+        container = get(base, steps)
         if not isinstance(container, dict):
             reject()
         declared = list(self.owner.properties) if self.owner is not None else []
@@ -195,12 +128,12 @@ class Plan:
         )
         name = draw(names.filter(lambda n: n not in container and n not in declared))
         candidates = self._candidates(None)
-        value = draw(candidates.filter(lambda v: self.exact(_replaced(base, [*steps, name], v))))
-        return self._found(_replaced(base, [*steps, name], value), [*steps, name])
+        value = draw(candidates.filter(lambda v: self.exact(replaced(base, [*steps, name], v))))
+        return self._found(replaced(base, [*steps, name], value), [*steps, name])
 
     def _rename(self, draw: st.DrawFn, base: Any) -> Breach:
-        steps = draw(_concrete(base, self.template))
-        container = _get(base, steps)
+        steps = draw(concrete(base, self.template))
+        container = get(base, steps)
         if not isinstance(container, dict) or not container:
             reject()
         old = draw(st.sampled_from(list(container)))
@@ -208,21 +141,21 @@ class Plan:
 
         def exact(new: Any) -> bool:
             fresh = isinstance(new, str) and new not in container
-            return fresh and self.exact(_replaced(base, steps, _renamed(container, old, new)))
+            return fresh and self.exact(replaced(base, steps, renamed(container, old, new)))
 
         new = draw(candidates.filter(exact))
-        document = _replaced(base, steps, _renamed(container, old, new))
+        document = replaced(base, steps, renamed(container, old, new))
         return self._found(document, [*steps, new])
 
     def _replace(self, draw: st.DrawFn, base: Any) -> Breach:
-        steps = draw(_concrete(base, self.template))
+        steps = draw(concrete(base, self.template))
         try:
-            current = _get(base, steps)
+            current = get(base, steps)
         except (KeyError, IndexError, TypeError):
             current = None
         candidates = self._candidates(current)
-        value = draw(candidates.filter(lambda v: self.exact(_replaced(base, steps, v))))
-        return self._found(_replaced(base, steps, value), steps)
+        value = draw(candidates.filter(lambda v: self.exact(replaced(base, steps, v))))
+        return self._found(replaced(base, steps, value), steps)
 
 
 def _also(rule: Rule, rules: Sequence[Rule], model: SchemaModel) -> tuple[str, ...]:

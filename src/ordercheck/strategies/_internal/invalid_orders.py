@@ -1,7 +1,7 @@
 """`invalid_orders()`: payloads that break exactly one error-level rule of a profile.
 
 The rules come from `RuleCatalogue(spec.request_schema)` filtered by the profile's levels,
-and each is broken on a complete, realistic, strict-valid order (see `_breaking` for how).
+and each is broken on a complete, realistic, strict-valid order (see `rule_breaking`).
 Under ``documented`` no field is required, so no ``:required`` rule is an error there and
 none is broken.  ``{}`` is never drawn under ``default`` or ``strict``: it breaks every
 required rule at once, which no single label can honestly describe.
@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ordercheck.spec import Level, Profile, Spec
-from ordercheck.strategies._breaking import Breach, plans
-from ordercheck.strategies._model import SchemaModel, model_for, profile_argument
-from ordercheck.strategies._orders import build_orders
-from ordercheck.strategies._realism import OrderOptions
+from ordercheck.strategies._internal.order_realism import OrderOptions
+from ordercheck.strategies._internal.orders import build_orders
+from ordercheck.strategies._internal.rule_breaking import Breach, plans
+from ordercheck.strategies._internal.spec_model import SchemaModel, model_for, profile_argument
 
 
 @dataclass(frozen=True)
