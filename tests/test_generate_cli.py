@@ -115,17 +115,57 @@ def test_payment_method_fixes_every_order() -> None:
     [
         ["--kind", "valid", "--payment-method", "CASH"],
         ["--kind", "edge", "--payment-method", "COD"],
-        ["--kind", "invalid", "--sku-catalog", "skus.txt"],
         ["--kind", "sometimes"],
         ["--kind", "valid", "--profile", "lenient"],
     ],
-    ids=["unknown_method", "method_for_edge", "catalog_for_invalid", "kind", "profile"],
+    ids=["unknown_method", "method_for_edge", "kind", "profile"],
 )
 def test_bad_options_are_usage_errors(args: list[str]) -> None:
     """Options the command cannot use exit with code 2 and a message naming the option."""
     result = generate(*args)
     assert result.exit_code == 2
     assert "--" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["valid", "edge", "invalid"])
+def test_catalogues_apply_to_every_kind(tmp_path: Path, kind: str) -> None:
+    """--sku-catalog and --coupons: every kind uses only those SKUs and coupons, save the
+    value that breaks a rule about the SKU ids or the coupon."""
+    catalog, coupons = tmp_path / "skus.txt", tmp_path / "coupons.txt"
+    catalog.write_text("117004\n139559\n340278\n")
+    coupons.write_text("WELCOME25\n")
+    found = lines(
+        generate(
+            "--kind",
+            kind,
+            "-n",
+            "60",
+            "--seed",
+            "2",
+            "--sku-catalog",
+            str(catalog),
+            "--coupons",
+            str(coupons),
+        )
+    )
+    for line in found:
+        payload, rule = (line["payload"], line["rule"]) if kind == "invalid" else (line, "")
+        if not isinstance(payload, dict):
+            continue
+        skus = payload.get("skus")
+        if isinstance(skus, dict) and rule not in ("skus:numeric-keys", "skus:maxProperties"):
+            assert set(skus) <= {"117004", "139559", "340278"}, line
+        if "coupon_code" in payload and not rule.startswith("coupon_code"):
+            assert payload["coupon_code"] == "WELCOME25", line
+
+
+def test_bad_coupon_file_is_an_input_error(tmp_path: Path) -> None:
+    """A coupon the spec refuses is named with its file and line, exit code 2."""
+    coupons = tmp_path / "coupons.txt"
+    coupons.write_text("WELCOME25\nhas space\n")
+    result = generate("--kind", "edge", "--coupons", str(coupons))
+    assert isinstance(result.exception, InputError)
+    assert "coupons.txt:2" in str(result.exception)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,17 @@ from ordercheck.spec import PROFILES
 KINDS = ("valid", "edge", "invalid")
 
 
-def _invalid_lines(count: int, seed: int, profile: str) -> Iterator[dict[str, Any]]:
+@dataclass(frozen=True)
+class Catalogues:
+    """The user's SKU ids and coupon codes (None: not given), for every kind of payload."""
+
+    sku_ids: tuple[str, ...] | None = None
+    coupons: tuple[str, ...] | None = None
+
+
+def _invalid_lines(
+    count: int, seed: int, profile: str, catalogues: Catalogues
+) -> Iterator[dict[str, Any]]:
     """Rule by rule in catalogue order, round and round: every rule is broken once `count`
     reaches the number of rules, and each about as often as the others."""
     from ordercheck.strategies import breakable_rules, invalid_orders, sample
@@ -26,7 +37,9 @@ def _invalid_lines(count: int, seed: int, profile: str) -> Iterator[dict[str, An
     queues = []
     for index, rule in enumerate(rules):
         share = len(range(index, count, len(rules)))  # the lines that fall to this rule
-        strategy = invalid_orders(profile=profile, rule=rule)
+        strategy = invalid_orders(
+            profile=profile, rule=rule, sku_ids=catalogues.sku_ids, coupons=catalogues.coupons
+        )
         queues.append(iter(sample(strategy, share, seed=seeds.getrandbits(64))))
     for position in range(count if rules else 0):
         bad = next(queues[position % len(rules)])
@@ -34,20 +47,30 @@ def _invalid_lines(count: int, seed: int, profile: str) -> Iterator[dict[str, An
         yield {**line, "also": list(bad.also)} if bad.also else line
 
 
+def _catalogues(sku_catalog: Path | None, coupons: Path | None) -> Catalogues:
+    from ordercheck.strategies import read_coupons, read_sku_catalog
+
+    return Catalogues(
+        sku_ids=None if sku_catalog is None else read_sku_catalog(sku_catalog),
+        coupons=None if coupons is None else read_coupons(coupons),
+    )
+
+
 def _payloads(
-    kind: str, count: int, seed: int, profile: str, method: str | None, catalog: Path | None
+    kind: str, count: int, seed: int, profile: str, method: str | None, catalogues: Catalogues
 ) -> Iterator[Any]:
-    from ordercheck.strategies import edge_case_orders, orders, read_sku_catalog, sample
+    from ordercheck.strategies import edge_case_orders, orders, sample
 
     if kind == "invalid":
-        yield from _invalid_lines(count, seed, profile)
+        yield from _invalid_lines(count, seed, profile, catalogues)
         return
+    skus, coupons = catalogues.sku_ids, catalogues.coupons
     if kind == "edge":
-        yield from sample(edge_case_orders(profile=profile), count, seed=seed)
+        edges = edge_case_orders(profile=profile, sku_ids=skus, coupons=coupons)
+        yield from sample(edges, count, seed=seed)
         return
-    sku_ids = read_sku_catalog(catalog) if catalog is not None else None
     try:
-        strategy = orders(profile=profile, payment_method=method, sku_ids=sku_ids)
+        strategy = orders(profile=profile, payment_method=method, sku_ids=skus, coupons=coupons)
     except InvalidArgument as exc:
         raise click.BadParameter(str(exc), param_hint="--payment-method") from None
     yield from sample(strategy, count, seed=seed)
@@ -68,7 +91,12 @@ def _payloads(
 @click.option(
     "--sku-catalog",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Your SKU ids, one a line or a JSON array; orders use only these (valid).",
+    help="Your SKU ids, one a line or a JSON array; every payload uses only these.",
+)
+@click.option(
+    "--coupons",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your coupon codes, one a line or a JSON array; every payload uses only these.",
 )
 def generate_command(
     kind: str,
@@ -77,15 +105,19 @@ def generate_command(
     profile: str,
     payment_method: str | None,
     sku_catalog: Path | None,
+    coupons: Path | None,
 ) -> None:
     """Write generated Create Order payloads to standard output, one JSON object a line.
 
-    For --kind invalid each line is {"rule", "path", "level", "payload"}.
+    For --kind invalid each line is {"rule", "path", "level", "payload"}.  With
+    --sku-catalog and --coupons, payloads of every kind use only those SKU ids and coupon
+    codes, save the one value that breaks a rule about them.
     """
-    if kind != "valid" and (payment_method is not None or sku_catalog is not None):
-        raise click.UsageError("--payment-method and --sku-catalog apply to --kind valid only")
+    if kind != "valid" and payment_method is not None:
+        raise click.UsageError("--payment-method applies to --kind valid only")
+    catalogues = _catalogues(sku_catalog, coupons)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    for payload in _payloads(kind, count, chosen, profile, payment_method, sku_catalog):
+    for payload in _payloads(kind, count, chosen, profile, payment_method, catalogues):
         click.echo(orjson.dumps(payload) + b"\n", nl=False)
     if seed is None:
         click.echo(f"ordercheck: to generate these again, add --seed {chosen}", err=True)

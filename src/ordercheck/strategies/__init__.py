@@ -37,7 +37,7 @@ This module is the curated public API; everything else lives in the private pack
     invalid_orders     public home of `invalid_orders`, `breakable_rules`, `InvalidOrder`
     envelopes          public home of the response strategies and `InvalidResponse`
     sampling           public home of `sample`
-    sku_catalog        public home of `read_sku_catalog`
+    user_catalogues    public home of `read_sku_catalog`, `read_coupons`
 """
 
 from ordercheck.strategies._internal.edge_orders import edge_case_orders
@@ -54,7 +54,7 @@ from ordercheck.strategies._internal.invalid_orders import (
 )
 from ordercheck.strategies._internal.orders import from_spec, orders
 from ordercheck.strategies._internal.sampling import sample
-from ordercheck.strategies._internal.sku_catalog import read_sku_catalog
+from ordercheck.strategies._internal.user_catalogues import read_coupons, read_sku_catalog
 
 __all__ = [
     "InvalidOrder",
@@ -66,6 +66,7 @@ __all__ = [
     "from_spec",
     "invalid_orders",
     "orders",
+    "read_coupons",
     "read_sku_catalog",
     "sample",
     "success_envelopes",

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ordercheck.strategies._internal import indian_data as data
 from ordercheck.strategies._internal.constraints import Shape
-from ordercheck.strategies._internal.schema_walker import ABSENT, Provider
+from ordercheck.strategies._internal.schema_walker import ABSENT, NEVER, Provider
 
 # A real basket holds a handful of lines even where the spec would allow fifty.
 BASKET_LINES = 6
@@ -181,7 +181,16 @@ def _payment_method(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any] |
 
 
 def _coupon(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any]:
-    return _one_of(data.COUPONS if ctx.options.coupons is None else ctx.options.coupons)
+    users = _user_coupons(ctx.options.coupons)
+    return _one_of(data.COUPONS) if users is None else users
+
+
+@cache
+def _user_coupons(coupons: tuple[str, ...] | None) -> st.SearchStrategy[Any] | None:
+    """The user's coupons (None: they gave none; ``[]``: never send a coupon)."""
+    if coupons is None:
+        return None
+    return _one_of(coupons) if coupons else st.just(NEVER)
 
 
 def _contact_number(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any]:
@@ -214,6 +223,18 @@ ORDER_PROVIDERS: dict[str, Provider[OrderContext]] = {
     "prescriptions[]": lambda ctx, shape: prescription_urls(),
     "skus": lambda ctx, shape: baskets(shape, ctx.options.sku_ids),
 }
+
+
+def catalogue_keys(options: OrderOptions) -> dict[str, tuple[str, ...]]:
+    """The maps whose property names the user fixed, by field template: their SKU ids."""
+    return {"skus": options.sku_ids} if options.sku_ids else {}
+
+
+def catalogue_providers(options: OrderOptions) -> dict[str, Provider[Any]]:
+    """Providers for the fields whose values the user fixed, whatever else is drawn (edge
+    cases, rule-breaking bases): their coupons."""
+    coupons = _user_coupons(options.coupons)
+    return {} if coupons is None else {"coupon_code": lambda ctx, shape: coupons}
 
 
 def order_contexts(options: OrderOptions) -> st.SearchStrategy[OrderContext]:

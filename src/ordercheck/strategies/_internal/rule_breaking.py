@@ -87,8 +87,11 @@ class Plan:
         """True when `document` breaks this rule (and `also`) and nothing else."""
         return self.oracle.breaks_exactly(document, self.rule.id, self.also)
 
-    def breaches(self, bases: st.SearchStrategy[Any]) -> st.SearchStrategy[Breach]:
-        """Breaches of this rule, each made from one valid base document."""
+    def breaches(
+        self, bases: st.SearchStrategy[Any], key_pool: tuple[str, ...] = ()
+    ) -> st.SearchStrategy[Breach]:
+        """Breaches of this rule, each made from one valid base document; property names
+        added to a map come from `key_pool` first (the user's SKU ids)."""
 
         @st.composite
         def breach(draw: st.DrawFn) -> Breach:
@@ -99,12 +102,12 @@ class Plan:
                 return self._add(draw, base)
             if self.role == "keys":
                 return self._rename(draw, base)
-            return self._replace(draw, base)
+            return self._replace(draw, base, key_pool)
 
         return breach()
 
-    def _candidates(self, current: Any) -> st.SearchStrategy[Any]:
-        return st.nothing() if self.around is None else self.around(current)
+    def _candidates(self, current: Any, key_pool: tuple[str, ...] = ()) -> st.SearchStrategy[Any]:
+        return st.nothing() if self.around is None else self.around(current, key_pool)
 
     def _found(self, document: Any, steps: Sequence[PathStep]) -> Breach:
         return Breach(document, self.rule, json_path(list(steps)), self.also)
@@ -147,13 +150,13 @@ class Plan:
         document = replaced(base, steps, renamed(container, old, new))
         return self._found(document, [*steps, new])
 
-    def _replace(self, draw: st.DrawFn, base: Any) -> Breach:
+    def _replace(self, draw: st.DrawFn, base: Any, key_pool: tuple[str, ...]) -> Breach:
         steps = draw(concrete(base, self.template))
         try:
             current = get(base, steps)
         except (KeyError, IndexError, TypeError):
             current = None
-        candidates = self._candidates(current)
+        candidates = self._candidates(current, key_pool)
         value = draw(candidates.filter(lambda v: self.exact(replaced(base, steps, v))))
         return self._found(replaced(base, steps, value), steps)
 

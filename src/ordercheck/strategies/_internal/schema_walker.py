@@ -48,6 +48,17 @@ class _Absent:
 
 
 ABSENT: Any = _Absent()
+
+
+class _Never:
+    """A provider's answer for "the user rules this optional field out" (no coupons to
+    offer): left out even of a `complete` document, which otherwise has every field."""
+
+    def __repr__(self) -> str:
+        return "NEVER"
+
+
+NEVER: Any = _Never()
 _UNASKED: Any = object()
 # Drawn once per optional field; `> 0` (present) shrinks to 0 (absent), so a minimal
 # example leaves optional fields out.
@@ -136,8 +147,8 @@ class Walker(Generic[C]):
             proposal = self.choices.proposal(shape, field, context)
         if proposal is not None:
             drawn = draw(proposal.strategy if isinstance(proposal, Always) else proposal)
-            if drawn is ABSENT:
-                if not (required or self.choices.complete):
+            if drawn is ABSENT or drawn is NEVER:
+                if not required and (drawn is NEVER or not self.choices.complete):
                     return ABSENT
             elif shape.check(drawn):
                 return drawn

@@ -34,8 +34,9 @@ from ordercheck.strategies._internal.schema_walker import schema_values as value
 from ordercheck.strategies._internal.valid_values import SCALARS, SPREAD, keys_of
 
 # A breaker is made once per rule (its static candidates built then) and returns, for the
-# value currently at the rule's place, a strategy of candidates around it.
-Around = Callable[[Any], "st.SearchStrategy[Any]"]
+# value currently at the rule's place and the property names to prefer for new map entries
+# (the user's SKU ids), a strategy of candidates around it.
+Around = Callable[[Any, tuple[str, ...]], "st.SearchStrategy[Any]"]
 Breaker = Callable[[Rule, Shape], "Around | None"]
 
 _SMALL_LISTS = st.lists(SCALARS, max_size=2)
@@ -70,7 +71,7 @@ def _encodable(value: Any) -> bool:
 
 def _fixed(pool: st.SearchStrategy[Any]) -> Around:
     """Candidates that do not depend on the value there now."""
-    return lambda current: pool
+    return lambda current, key_pool: pool
 
 
 def _other_types(expected: Any) -> st.SearchStrategy[Any]:
@@ -97,7 +98,7 @@ def _other_types(expected: Any) -> st.SearchStrategy[Any]:
 def _type(rule: Rule, shape: Shape) -> Around:
     pool = _other_types(rule.value)
 
-    def around(current: Any) -> st.SearchStrategy[Any]:
+    def around(current: Any, key_pool: tuple[str, ...]) -> st.SearchStrategy[Any]:
         retyped = [v for v in _retyped(current) if not conforms(v, rule.value)]
         return st.sampled_from(retyped) | pool if retyped else pool
 
@@ -108,7 +109,7 @@ def _texts_near(shape: Shape, extra: st.SearchStrategy[Any]) -> Around:
     """Near misses of the current string (or of a valid one), and `extra` candidates."""
     fallback = values(shape).map(str).flatmap(near_misses) | extra
 
-    def around(current: Any) -> st.SearchStrategy[Any]:
+    def around(current: Any, key_pool: tuple[str, ...]) -> st.SearchStrategy[Any]:
         return near_misses(current) | extra if isinstance(current, str) else fallback
 
     return around
@@ -200,7 +201,7 @@ def _min_properties(rule: Rule, shape: Shape) -> Around | None:
     if bound <= 0:
         return None
 
-    def around(current: Any) -> st.SearchStrategy[Any]:
+    def around(current: Any, key_pool: tuple[str, ...]) -> st.SearchStrategy[Any]:
         entries = list(current.items()) if isinstance(current, dict) else []
         return st.integers(0, min(bound - 1, len(entries))).map(lambda n: dict(entries[:n]))
 
@@ -210,13 +211,21 @@ def _min_properties(rule: Rule, shape: Shape) -> Around | None:
 def _max_properties(rule: Rule, shape: Shape) -> Around:
     bound = int(rule.value)
     entry_values = values(shape.values) if shape.values is not None else SCALARS
-    # New entries are drawn without looking at the current ones, so the strategy is built
-    # once; merged with them, the result has more than `bound` entries whatever collides.
+    # Made-up entries are drawn without looking at the current ones, so the strategy is
+    # built once; merged with them, the result has more than `bound` entries whatever
+    # collides.  Names from the pool (the user's catalogue) come first, and made-up ones
+    # only when the pool is too small to pass the bound.
     more = st.dictionaries(keys_of(shape), entry_values, min_size=bound + 1, max_size=bound + 4)
 
-    def around(current: Any) -> st.SearchStrategy[Any]:
+    def around(current: Any, key_pool: tuple[str, ...]) -> st.SearchStrategy[Any]:
         base = dict(current) if isinstance(current, dict) else {}
-        return more.map(lambda extra: {**extra, **base})
+        fresh = [k for k in key_pool if k not in base][: max(0, bound + 1 - len(base))]
+        known = st.lists(entry_values, min_size=len(fresh), max_size=len(fresh)).map(
+            lambda drawn: {**base, **dict(zip(fresh, drawn, strict=True))}
+        )
+        if len(base) + len(fresh) > bound:
+            return known
+        return st.tuples(known, more).map(lambda pair: {**pair[1], **pair[0]})
 
     return around
 
