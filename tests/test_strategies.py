@@ -318,6 +318,6 @@ def test_all_lists_every_public_member() -> None:
 
 def test_invalid_order_is_a_frozen_value() -> None:
     """`InvalidOrder` is immutable, so a drawn example cannot be changed by a test."""
-    bad = InvalidOrder({}, "body:type", "$", "documented")
+    bad = InvalidOrder({}, "body:type", "$", "documented", "array-for-object")
     with pytest.raises(AttributeError):
         bad.rule = "other"  # type: ignore[misc]

@@ -29,12 +29,14 @@ This module is the curated public API; everything else lives in the private pack
     order_options      the user's payment method, SKU catalogue and coupons, checked
     spec_model         one spec prepared: rule catalogue, roles, shapes per profile
     oracle             whether a document breaks exactly the rules it is meant to
+    witness            one valid value of a shape, made without drawing (the spec's examples)
     field_paths        a field template made concrete on a document; copies with a change
-    violation_values   values that break one rule, read off its keyword
-    rule_breaking      one rule broken in an otherwise valid document
+    violation_values   the kinds of value that break one rule, read off its keyword
+    rule_breaking      one rule broken in an otherwise valid document, kind by kind
     orders             public home of `orders`, `from_spec`
     edge_orders        public home of `edge_case_orders`
-    invalid_orders     public home of `invalid_orders`, `breakable_rules`, `InvalidOrder`
+    invalid_orders     public home of `invalid_orders`, `breakable_rules`, `violation_kinds`,
+                       `InvalidOrder`
     envelopes          public home of the response strategies and `InvalidResponse`
     sampling           public home of `sample`
     user_catalogues    public home of `read_sku_catalog`, `read_coupons`
@@ -51,6 +53,7 @@ from ordercheck.strategies._internal.invalid_orders import (
     InvalidOrder,
     breakable_rules,
     invalid_orders,
+    violation_kinds,
 )
 from ordercheck.strategies._internal.orders import from_spec, orders
 from ordercheck.strategies._internal.sampling import sample
@@ -70,4 +73,5 @@ __all__ = [
     "read_sku_catalog",
     "sample",
     "success_envelopes",
+    "violation_kinds",
 ]

@@ -30,6 +30,7 @@ class Shape:
     schema: Any
     types: tuple[str, ...] = ()
     enum: tuple[Any, ...] | None = None
+    examples: tuple[Any, ...] = ()
     patterns: tuple[str, ...] = ()
     min_length: int = 0
     max_length: int | None = None
@@ -85,6 +86,7 @@ class _Collected:
         self.types: set[str] | None = None
         self.enum: list[Any] | None = None
         self.patterns: list[str] = []
+        self.examples: list[Any] = []
         self.numbers: dict[str, list[float]] = {}
         self.properties: dict[str, list[Any]] = {}
         self.required: set[str] = set()
@@ -129,6 +131,8 @@ def _collect(node: Any, into: _Collected) -> None:
         into.add_enum([node["const"]])
     if "pattern" in node:
         into.patterns.append(node["pattern"])
+    if isinstance(node.get("examples"), list):
+        into.examples.extend(node["examples"])
     for keyword in _BOUNDS:
         if keyword in node:
             into.numbers.setdefault(keyword, []).append(node[keyword])
@@ -160,6 +164,7 @@ def shape_of(schema: Any) -> Shape:
         schema=schema,
         types=tuple(t for t in JSON_TYPES if got.types is not None and t in got.types),
         enum=tuple(got.enum) if got.enum is not None else None,
+        examples=tuple(got.examples),
         patterns=tuple(got.patterns),
         min_length=int(got.bound("minLength", max, 0)),
         max_length=got.bound("maxLength", min),

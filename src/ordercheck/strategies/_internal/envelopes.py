@@ -20,7 +20,7 @@ from ordercheck.spec import Level, Profile, Spec
 from ordercheck.strategies._internal import indian_data as data
 from ordercheck.strategies._internal.constraints import Shape
 from ordercheck.strategies._internal.order_realism import merchant_order_ids
-from ordercheck.strategies._internal.rule_breaking import Breach, plans
+from ordercheck.strategies._internal.rule_breaking import Breach, mixed_breaches, plans
 from ordercheck.strategies._internal.schema_walker import ABSENT, Always, Choices, Provider, Walker
 from ordercheck.strategies._internal.spec_model import (
     SchemaModel,
@@ -209,7 +209,7 @@ def broken_envelopes(
 def _broken(models: SpecModel, checked: Profile) -> st.SearchStrategy[InvalidResponse]:
     success_bases, error_bases = _complete_bases(models)
     breaches = [
-        plan.breaches(bases).map(_invalid_response(status))
+        mixed_breaches(plan, bases).map(_invalid_response(status))
         for model, bases, status in (
             (models.success, success_bases, 200),
             (models.error, error_bases, 400),

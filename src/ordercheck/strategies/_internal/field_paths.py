@@ -93,3 +93,23 @@ def concrete(draw: st.DrawFn, document: Any, template: Sequence[str]) -> list[Pa
             steps.append(key)
             node = node.get(key)
     return steps
+
+
+def first_place(document: Any, template: Sequence[str]) -> list[PathStep] | None:
+    """`template` made concrete on `document` without drawing: the first item of each array
+    and the first entry of each map (None where the document has none)."""
+    steps: list[PathStep] = []
+    node = document
+    for step in template:
+        if step == ITEM:
+            if not isinstance(node, list) or not node:
+                return None
+            steps.append(0)
+            node = node[0]
+        else:
+            if not isinstance(node, dict) or (step == VALUE and not node):
+                return None
+            key = next(iter(node)) if step == VALUE else step
+            steps.append(key)
+            node = node.get(key)
+    return steps
