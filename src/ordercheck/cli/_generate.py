@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 from hypothesis.errors import InvalidArgument
 
+from ordercheck.results import compact_json
 from ordercheck.spec import PROFILES
 
 KINDS = ("valid", "edge", "invalid")
@@ -25,25 +25,39 @@ class Catalogues:
     coupons: tuple[str, ...] | None = None
 
 
+def _pairs(profile: str) -> list[tuple[str, str]]:
+    """Every (rule, kind) pair of the profile, rules in catalogue order."""
+    from ordercheck.strategies import breakable_rules, violation_kinds
+
+    return [
+        (rule, kind)
+        for rule in breakable_rules(profile=profile)
+        for kind in violation_kinds(rule, profile=profile)
+    ]
+
+
 def _invalid_lines(
     count: int, seed: int, profile: str, catalogues: Catalogues
 ) -> Iterator[dict[str, Any]]:
-    """Rule by rule in catalogue order, round and round: every rule is broken once `count`
-    reaches the number of rules, and each about as often as the others."""
-    from ordercheck.strategies import breakable_rules, invalid_orders, sample
+    """(rule, kind) pairs in catalogue order, round and round, one payload each: every rule
+    is broken every way once `count` reaches the number of pairs, each pair about as often
+    as the others."""
+    from ordercheck.strategies import invalid_orders, sample
 
-    rules = breakable_rules(profile=profile)[:count]
+    pairs = _pairs(profile)
     seeds = random.Random(seed)
-    queues = []
-    for index, rule in enumerate(rules):
-        share = len(range(index, count, len(rules)))  # the lines that fall to this rule
+    for position in range(count if pairs else 0):
+        rule, kind = pairs[position % len(pairs)]
         strategy = invalid_orders(
-            profile=profile, rule=rule, sku_ids=catalogues.sku_ids, coupons=catalogues.coupons
+            profile=profile,
+            rule=rule,
+            kind=kind,
+            sku_ids=catalogues.sku_ids,
+            coupons=catalogues.coupons,
         )
-        queues.append(iter(sample(strategy, share, seed=seeds.getrandbits(64))))
-    for position in range(count if rules else 0):
-        bad = next(queues[position % len(rules)])
-        line = {"rule": bad.rule, "path": bad.path, "level": bad.level, "payload": bad.payload}
+        bad = sample(strategy, 1, seed=seeds.getrandbits(64))[0]
+        line = {"rule": bad.rule, "kind": bad.kind, "path": bad.path, "level": bad.level}
+        line["payload"] = bad.payload
         yield {**line, "also": list(bad.also)} if bad.also else line
 
 
@@ -82,7 +96,7 @@ def _payloads(
     type=click.Choice(KINDS),
     required=True,
     help="valid: realistic orders; edge: valid orders on every boundary; invalid: each "
-    "breaks exactly one rule, cycling through every rule of the profile.",
+    "breaks exactly one rule, cycling through every (rule, kind of violation) pair.",
 )
 @click.option("-n", "count", type=click.IntRange(min=0), default=10, show_default=True)
 @click.option("--seed", type=int, help="Same seed, same output, byte for byte. [default: random]")
@@ -109,7 +123,7 @@ def generate_command(
 ) -> None:
     """Write generated Create Order payloads to standard output, one JSON object a line.
 
-    For --kind invalid each line is {"rule", "path", "level", "payload"}.  With
+    For --kind invalid each line is {"rule", "kind", "path", "level", "payload"}.  With
     --sku-catalog and --coupons, payloads of every kind use only those SKU ids and coupon
     codes, save the one value that breaks a rule about them.
     """
@@ -118,6 +132,7 @@ def generate_command(
     catalogues = _catalogues(sku_catalog, coupons)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
     for payload in _payloads(kind, count, chosen, profile, payment_method, catalogues):
-        click.echo(orjson.dumps(payload) + b"\n", nl=False)
+        # orjson where it can, the standard library for integers beyond 64 bits.
+        click.echo((compact_json(payload) + "\n").encode(), nl=False)
     if seed is None:
         click.echo(f"ordercheck: to generate these again, add --seed {chosen}", err=True)
