@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -212,3 +213,47 @@ def test_bad_sku_catalog_is_an_input_error(tmp_path: Path, content: str | None, 
     message = str(result.exception)
     assert message.startswith(str(tmp_path)) and where in message
     assert "\n" not in message
+
+
+ORDERCHECK = Path(sys.executable).with_name("ordercheck")
+# A safety net for a command that never streams, never a measure of speed.
+GENEROUS = 120
+
+
+@pytest.mark.parametrize("kind", ["valid", "edge", "invalid"])
+def test_lines_stream_and_a_closed_pipe_ends_quietly(kind: str) -> None:
+    """With -n 10,000,000 the first line arrives while the command is still running, and
+    when the reader stops (as `| head -1` does) it ends with 0 or 141 and no stderr."""
+    command = [str(ORDERCHECK), "generate", "--kind", kind, "-n", "10000000"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        ready, _, _ = select.select([proc.stdout], [], [], GENEROUS)
+        assert ready, "no line arrived"
+        first = proc.stdout.readline()
+        assert proc.poll() is None  # still going: the line was not held back to the end
+        proc.stdout.close()
+        assert proc.wait(timeout=GENEROUS) in (0, 141)
+        stderr = proc.stderr.read()
+    assert first.endswith(b"\n")
+    json.loads(first)  # one whole JSON line
+    assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-n", "-1"], ["-n", "many"], ["--seed", "x"], [], ["--profile", "lenient"]],
+    ids=["negative", "not_a_number", "bad_seed", "no_kind", "profile"],
+)
+def test_bad_values_exit_2_with_one_line(args: list[str]) -> None:
+    """A bad value is one line on stderr naming the option, exit code 2, nothing on stdout."""
+    kind = [] if args == [] else ["--kind", "valid"]
+    result = subprocess.run(
+        [str(ORDERCHECK), "generate", *kind, *args],
+        capture_output=True,
+        check=False,
+        timeout=GENEROUS,
+    )
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert len(result.stderr.decode().strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(b"ordercheck: error: ")

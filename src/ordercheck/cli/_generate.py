@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import random
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +77,7 @@ def _catalogues(sku_catalog: Path | None, coupons: Path | None) -> Catalogues:
 def _payloads(
     kind: str, count: int, seed: int, profile: str, method: str | None, catalogues: Catalogues
 ) -> Iterator[Any]:
-    from ordercheck.strategies import edge_case_orders, orders, sample
+    from ordercheck.strategies import edge_case_orders, orders, samples
 
     if kind == "invalid":
         yield from _invalid_lines(count, seed, profile, catalogues)
@@ -81,16 +85,54 @@ def _payloads(
     skus, coupons = catalogues.sku_ids, catalogues.coupons
     if kind == "edge":
         edges = edge_case_orders(profile=profile, sku_ids=skus, coupons=coupons)
-        yield from sample(edges, count, seed=seed)
+        yield from itertools.islice(samples(edges, seed=seed), count)
         return
     try:
         strategy = orders(profile=profile, payment_method=method, sku_ids=skus, coupons=coupons)
     except InvalidArgument as exc:
         raise click.BadParameter(str(exc), param_hint="--payment-method") from None
-    yield from sample(strategy, count, seed=seed)
+    yield from itertools.islice(samples(strategy, seed=seed), count)
 
 
-@click.command("generate")
+class _OneLineError(click.UsageError):
+    """A bad option, shown as one line (click's usual form adds the usage and a hint)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"ordercheck: error: {' '.join(self.format_message().split())}", err=True)
+
+
+class _GenerateCommand(click.Command):
+    """`generate`, whose option errors are one line on standard error, exit code 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _OneLineError(exc.format_message(), ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _OneLineError(exc.format_message(), ctx) from None
+
+
+def _write(lines: Iterator[Any]) -> bool:
+    """Each line as soon as it is drawn; False when the reader went away (``| head``)."""
+    try:
+        for payload in lines:
+            # orjson where it can, the standard library for integers beyond 64 bits.
+            click.echo((compact_json(payload) + "\n").encode(), nl=False)
+    except BrokenPipeError:
+        # Nothing more can be written; point stdout at /dev/null so the interpreter's own
+        # flush at exit does not complain about the closed pipe on stderr.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return False
+    return True
+
+
+@click.command("generate", cls=_GenerateCommand)
 @click.option(
     "--kind",
     type=click.Choice(KINDS),
@@ -125,14 +167,14 @@ def generate_command(
 
     For --kind invalid each line is {"rule", "kind", "path", "level", "payload"}.  With
     --sku-catalog and --coupons, payloads of every kind use only those SKU ids and coupon
-    codes, save the one value that breaks a rule about them.
+    codes, save the one value that breaks a rule about them.  Lines stream: each is
+    written as soon as it is drawn, and a reader that stops (| head) ends the command
+    quietly.
     """
     if kind != "valid" and payment_method is not None:
         raise click.UsageError("--payment-method applies to --kind valid only")
     catalogues = _catalogues(sku_catalog, coupons)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    for payload in _payloads(kind, count, chosen, profile, payment_method, catalogues):
-        # orjson where it can, the standard library for integers beyond 64 bits.
-        click.echo((compact_json(payload) + "\n").encode(), nl=False)
-    if seed is None:
+    finished = _write(_payloads(kind, count, chosen, profile, payment_method, catalogues))
+    if finished and seed is None:
         click.echo(f"ordercheck: to generate these again, add --seed {chosen}", err=True)

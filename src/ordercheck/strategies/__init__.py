@@ -38,7 +38,7 @@ This module is the curated public API; everything else lives in the private pack
     invalid_orders     public home of `invalid_orders`, `breakable_rules`, `violation_kinds`,
                        `InvalidOrder`
     envelopes          public home of the response strategies and `InvalidResponse`
-    sampling           public home of `sample`
+    sampling           public home of `sample`, `samples`
     user_catalogues    public home of `read_sku_catalog`, `read_coupons`
 """
 
@@ -56,7 +56,7 @@ from ordercheck.strategies._internal.invalid_orders import (
     violation_kinds,
 )
 from ordercheck.strategies._internal.orders import from_spec, orders
-from ordercheck.strategies._internal.sampling import sample
+from ordercheck.strategies._internal.sampling import sample, samples
 from ordercheck.strategies._internal.user_catalogues import read_coupons, read_sku_catalog
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "read_coupons",
     "read_sku_catalog",
     "sample",
+    "samples",
     "success_envelopes",
     "violation_kinds",
 ]
