@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ordercheck.json_tools import JSON_TYPES, fast_validator
@@ -60,7 +61,7 @@ class Shape:
             return True
         return json_type in self.types or (json_type == "integer" and "number" in self.types)
 
-    @property
+    @cached_property
     def closed(self) -> bool:
         """True when no property outside `properties` is allowed (``false``, ``not: {}``)."""
         return any(

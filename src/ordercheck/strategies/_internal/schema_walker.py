@@ -4,7 +4,8 @@ The shape decides the structure: which fields exist, which are required, what ea
 satisfy.  A `Choices` object decides what to pick at each field, looked up by the field's
 path template (``user.address.pincode``, ``skus``, ``prescriptions[]``, ``error.errors[]``):
 
-    proposal       a realistic value from a provider (dropped if the schema refuses it)
+    proposal       a realistic value from a provider, drawn or `Fixed` (dropped if the
+                   schema refuses it)
     present        which optional properties an object gets
     size           how many items an array, or entries a map, gets
     member / leaf  an enum member, or a scalar of one JSON type
@@ -60,9 +61,17 @@ class _Never:
 
 NEVER: Any = _Never()
 _UNASKED: Any = object()
-# Drawn once per optional field; `> 0` (present) shrinks to 0 (absent), so a minimal
-# example leaves optional fields out.
-_SOMETIMES = st.integers(0, 3)
+
+
+@cache
+def _optional_slots(shape: Shape) -> dict[str, int]:
+    optional = [name for name in shape.properties if name not in shape.required]
+    return {name: slot for slot, name in enumerate(optional)}
+
+
+@cache
+def _masks(slots: int) -> st.SearchStrategy[int]:
+    return st.integers(0, 4**slots - 1)
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,15 @@ class Always:
     strategy: st.SearchStrategy[Any]
 
 
-Proposal = st.SearchStrategy[Any] | Always | None
+@dataclass(frozen=True)
+class Fixed:
+    """A provider's value that needs no drawing (the customer's own name): cheaper than a
+    fresh `st.just` per document, which Hypothesis would validate and label every time."""
+
+    value: Any
+
+
+Proposal = st.SearchStrategy[Any] | Always | Fixed | None
 # A provider gets the per-document context (a persona, the user's options) and the field's
 # shape (for the spec's bounds) and returns a strategy, or None for "no realism here".
 Provider = Callable[[C, Shape], Proposal]
@@ -98,10 +115,16 @@ class Choices(Generic[C]):
         return provider(context, shape) if provider is not None else None
 
     def present(self, draw: st.DrawFn, shape: Shape, field: str) -> Callable[[str], bool]:
-        """Which optional properties of the object at `field` to include (asked in order)."""
+        """Which optional properties of the object at `field` to include: each three times
+        in four, all read off one drawn integer (two bits a property), which shrinks to 0:
+        every optional property left out."""
         if self.complete:
             return lambda name: True
-        return lambda name: draw(_SOMETIMES) > 0
+        slots = _optional_slots(shape)
+        if not slots:
+            return lambda name: False
+        mask = draw(_masks(len(slots)))
+        return lambda name: (mask >> (2 * slots[name])) & 3 > 0
 
     def size(self, draw: st.DrawFn, low: int, high: int | None, sized: Sized) -> int:
         """How many items (or map entries) to make, within [low, high]."""
@@ -145,8 +168,13 @@ class Walker(Generic[C]):
         ABSENT only where the field may be left out and the provider says so."""
         if proposal is _UNASKED:
             proposal = self.choices.proposal(shape, field, context)
+        if isinstance(proposal, Fixed):
+            drawn = proposal.value
+        elif isinstance(proposal, Always):
+            drawn = draw(proposal.strategy)
+        else:
+            drawn = None if proposal is None else draw(proposal)
         if proposal is not None:
-            drawn = draw(proposal.strategy if isinstance(proposal, Always) else proposal)
             if drawn is ABSENT or drawn is NEVER:
                 if not required and (drawn is NEVER or not self.choices.complete):
                     return ABSENT
