@@ -197,12 +197,17 @@ class Plan:
     def _candidates(
         self, draw: st.DrawFn, violation: Violation, current: Any, pool: tuple[str, ...]
     ) -> Iterator[Any]:
-        variety = None if violation.variety is None else violation.variety(current, pool)
-        if variety is not None and not variety.is_empty:
+        variety = st.nothing() if violation.variety is None else violation.variety(current, pool)
+        drawn_first = not variety.is_empty and draw(st.booleans())
+        if drawn_first:
             yield draw(variety)
+        # Edits of the value there now come first in the simplest example (the telling
+        # "499.00" -> 499), then a drawn value half the time, then the witness's edits.
         edits = violation.edits(current, pool)
         start = draw(st.integers(0, len(edits) - 1)) if len(edits) > 1 else 0
         yield from edits[start:] + edits[:start]
+        if not variety.is_empty and not drawn_first:
+            yield draw(variety)
         yield from violation.edits(self.witness_value, pool)
 
     def _swap(self, draw: st.DrawFn, base: Any, kind: str, pool: tuple[str, ...]) -> Breach:
