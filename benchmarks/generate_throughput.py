@@ -11,8 +11,12 @@
     draws, what ``ordercheck generate`` does).  Both strategies get a warm-up first, and
     the share of their bodies valid under default and strict is printed too.
 (2) For each profile, the share of the rules that are errors there (from the catalogue)
-    that 1,000 draws of ``invalid_orders()`` break, and how many of those draws the
-    validator sees breaking anything but their labelled rule (should be 0).
+    that 1,000 draws of ``invalid_orders()`` break, the share of its (rule, kind) pairs
+    they hit, and how many of those draws the validator sees breaking anything but their
+    labelled rule (should be 0).
+(3) The kinds of violation per rule (a table: rule, kinds; one row per rule where every
+    profile that has the rule agrees), the count of (rule, kind) pairs per profile, and a
+    sweep drawing one payload of every pair with `sample` (what the fuzzer does), timed.
 
     .venv/bin/python benchmarks/generate_throughput.py            # about 1.5 minutes
     .venv/bin/python benchmarks/generate_throughput.py --orders 300 --schemathesis 100
@@ -32,7 +36,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ordercheck.spec import OPERATION_PATH, PROFILE_LEVELS, PROFILES, RuleCatalogue, load_spec
-from ordercheck.strategies import invalid_orders, orders, sample
+from ordercheck.strategies import (
+    breakable_rules,
+    invalid_orders,
+    orders,
+    sample,
+    violation_kinds,
+)
 from ordercheck.validators import RequestValidator
 
 
@@ -97,6 +107,8 @@ def coverage(profile: str, draws: int) -> None:
     drawn = sample(invalid_orders(profile=profile), draws, seed=2024)
     elapsed = time.perf_counter() - start
     broken = {bad.rule for bad in drawn}
+    pairs = {(r, k) for r in breakable_rules(profile=profile) for k in kinds_of(r, profile)}
+    hit = {(bad.rule, bad.kind) for bad in drawn} & pairs
     inexact = 0
     for bad in drawn:
         errors = {(f.rule, f.path) for f in validator.check(bad.payload).errors}
@@ -105,7 +117,39 @@ def coverage(profile: str, draws: int) -> None:
     print(
         f"  {profile:<10} {len(broken & wanted):3d}/{len(wanted):<3d} rules broken "
         f"({len(broken & wanted) / len(wanted):.0%}) in {draws} draws, {draws / elapsed:6.1f}/s; "
+        f"(rule, kind) pairs hit {len(hit)}/{len(pairs)}; "
         f"not exactly their rule: {inexact}{missed}"
+    )
+
+
+def kinds_of(rule: str, profile: str) -> tuple[str, ...]:
+    return violation_kinds(rule, profile=profile)
+
+
+def kinds_table() -> None:
+    """Rule and kinds, one row per distinct set of kinds (profiles named where they differ)."""
+    rows: dict[str, dict[tuple[str, ...], list[str]]] = {}
+    for profile in PROFILES:
+        for rule in breakable_rules(profile=profile):
+            rows.setdefault(rule, {}).setdefault(kinds_of(rule, profile), []).append(profile)
+    width = max(map(len, rows)) + 2
+    print(f"  {'rule':<{width}}kinds")
+    for rule, by_kinds in rows.items():
+        for kinds, profiles in by_kinds.items():
+            where = "" if len(by_kinds) == 1 else f"  [{', '.join(profiles)}]"
+            print(f"  {rule:<{width}}{', '.join(kinds)}{where}")
+
+
+def sweep(profile: str) -> None:
+    """One payload of every (rule, kind) pair, as the fuzzer's sweep draws them."""
+    pairs = [(r, k) for r in breakable_rules(profile=profile) for k in kinds_of(r, profile)]
+    start = time.perf_counter()
+    for rule, kind in pairs:
+        sample(invalid_orders(profile=profile, rule=rule, kind=kind), 1, seed=7)
+    elapsed = time.perf_counter() - start
+    print(
+        f"  {profile:<10} {len(pairs):4d} (rule, kind) pairs, one payload each in "
+        f"{elapsed:5.1f} s ({len(pairs) / elapsed:5.1f} pairs/s, first draw of each included)"
     )
 
 
@@ -129,6 +173,10 @@ def main() -> None:
     print(f"(2) rules invalid_orders() breaks in {args.draws} draws (target: every rule)")
     for profile in PROFILES:
         coverage(profile, args.draws)
+    print("(3) kinds of violation per rule, and one payload of every (rule, kind) pair")
+    kinds_table()
+    for profile in PROFILES:
+        sweep(profile)
 
 
 if __name__ == "__main__":

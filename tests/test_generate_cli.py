@@ -3,17 +3,20 @@ their kind promises, byte-identical for one seed, and one-line errors for bad in
 
 from __future__ import annotations
 
+import json
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from click.testing import Result
 
 from console import invoke, ordercheck
 from ordercheck.errors import InputError
 from ordercheck.spec import PROFILES, RuleCatalogue, load_spec
-from ordercheck.strategies import breakable_rules
+from ordercheck.strategies import breakable_rules, violation_kinds
 from ordercheck.validators import RequestValidator
 
 CATALOGUE = RuleCatalogue(load_spec().request_schema)
@@ -28,7 +31,8 @@ def generate(*args: str) -> Result:
 def lines(result: Result) -> list[Any]:
     """The JSON lines of a successful run."""
     assert result.exit_code == 0, (result.output, result.exception)
-    return [orjson.loads(line) for line in result.stdout_bytes.splitlines()]
+    # The standard library: some invalid lines carry integers beyond 64 bits.
+    return [json.loads(line) for line in result.stdout_bytes.splitlines()]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -43,15 +47,20 @@ def test_valid_and_edge_lines_validate(kind: str, profile: str) -> None:
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_invalid_lines_break_exactly_their_rule(profile: str) -> None:
-    """One line per rule breaks every rule once, exactly as its rule, path and level say."""
-    rules = breakable_rules(profile=profile)
+    """-n equal to the number of (rule, kind) pairs breaks every rule every way once, each
+    line exactly as its rule, kind, path and level say."""
+    pairs = [
+        (rule, kind)
+        for rule in breakable_rules(profile=profile)
+        for kind in violation_kinds(rule, profile=profile)
+    ]
     result = generate(
-        "--kind", "invalid", "-n", str(len(rules)), "--seed", "5", "--profile", profile
+        "--kind", "invalid", "-n", str(len(pairs)), "--seed", "5", "--profile", profile
     )
     found = lines(result)
-    assert [line["rule"] for line in found] == list(rules)
+    assert [(line["rule"], line["kind"]) for line in found] == pairs
     for line in found:
-        assert set(line) <= {"rule", "path", "level", "payload", "also"}
+        assert set(line) <= {"rule", "kind", "path", "level", "payload", "also"}
         errors = {(f.constraint, f.path) for f in VALIDATORS[profile].check(line["payload"]).errors}
         expected = {line["rule"], *line.get("also", [])}
         assert errors == {(rule, line["path"]) for rule in expected}
@@ -108,17 +117,57 @@ def test_payment_method_fixes_every_order() -> None:
     [
         ["--kind", "valid", "--payment-method", "CASH"],
         ["--kind", "edge", "--payment-method", "COD"],
-        ["--kind", "invalid", "--sku-catalog", "skus.txt"],
         ["--kind", "sometimes"],
         ["--kind", "valid", "--profile", "lenient"],
     ],
-    ids=["unknown_method", "method_for_edge", "catalog_for_invalid", "kind", "profile"],
+    ids=["unknown_method", "method_for_edge", "kind", "profile"],
 )
 def test_bad_options_are_usage_errors(args: list[str]) -> None:
     """Options the command cannot use exit with code 2 and a message naming the option."""
     result = generate(*args)
     assert result.exit_code == 2
     assert "--" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["valid", "edge", "invalid"])
+def test_catalogues_apply_to_every_kind(tmp_path: Path, kind: str) -> None:
+    """--sku-catalog and --coupons: every kind uses only those SKUs and coupons, save the
+    value that breaks a rule about the SKU ids or the coupon."""
+    catalog, coupons = tmp_path / "skus.txt", tmp_path / "coupons.txt"
+    catalog.write_text("117004\n139559\n340278\n")
+    coupons.write_text("WELCOME25\n")
+    found = lines(
+        generate(
+            "--kind",
+            kind,
+            "-n",
+            "60",
+            "--seed",
+            "2",
+            "--sku-catalog",
+            str(catalog),
+            "--coupons",
+            str(coupons),
+        )
+    )
+    for line in found:
+        payload, rule = (line["payload"], line["rule"]) if kind == "invalid" else (line, "")
+        if not isinstance(payload, dict):
+            continue
+        skus = payload.get("skus")
+        if isinstance(skus, dict) and rule not in ("skus:numeric-keys", "skus:maxProperties"):
+            assert set(skus) <= {"117004", "139559", "340278"}, line
+        if "coupon_code" in payload and not rule.startswith("coupon_code"):
+            assert payload["coupon_code"] == "WELCOME25", line
+
+
+def test_bad_coupon_file_is_an_input_error(tmp_path: Path) -> None:
+    """A coupon the spec refuses is named with its file and line, exit code 2."""
+    coupons = tmp_path / "coupons.txt"
+    coupons.write_text("WELCOME25\nhas space\n")
+    result = generate("--kind", "edge", "--coupons", str(coupons))
+    assert isinstance(result.exception, InputError)
+    assert "coupons.txt:2" in str(result.exception)
 
 
 @pytest.mark.parametrize(
@@ -159,3 +208,47 @@ def test_bad_sku_catalog_is_an_input_error(tmp_path: Path, content: str | None, 
     message = str(result.exception)
     assert message.startswith(str(tmp_path)) and where in message
     assert "\n" not in message
+
+
+ORDERCHECK = Path(sys.executable).with_name("ordercheck")
+# A safety net for a command that never streams, never a measure of speed.
+GENEROUS = 120
+
+
+@pytest.mark.parametrize("kind", ["valid", "edge", "invalid"])
+def test_lines_stream_and_a_closed_pipe_ends_quietly(kind: str) -> None:
+    """With -n 10,000,000 the first line arrives while the command is still running, and
+    when the reader stops (as `| head -1` does) it ends with 0 or 141 and no stderr."""
+    command = [str(ORDERCHECK), "generate", "--kind", kind, "-n", "10000000"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        ready, _, _ = select.select([proc.stdout], [], [], GENEROUS)
+        assert ready, "no line arrived"
+        first = proc.stdout.readline()
+        assert proc.poll() is None  # still going: the line was not held back to the end
+        proc.stdout.close()
+        assert proc.wait(timeout=GENEROUS) in (0, 141)
+        stderr = proc.stderr.read()
+    assert first.endswith(b"\n")
+    json.loads(first)  # one whole JSON line
+    assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-n", "-1"], ["-n", "many"], ["--seed", "x"], [], ["--profile", "lenient"]],
+    ids=["negative", "not_a_number", "bad_seed", "no_kind", "profile"],
+)
+def test_bad_values_exit_2_with_one_line(args: list[str]) -> None:
+    """A bad value is one line on stderr naming the option, exit code 2, nothing on stdout."""
+    kind = [] if args == [] else ["--kind", "valid"]
+    result = subprocess.run(
+        [str(ORDERCHECK), "generate", *kind, *args],
+        capture_output=True,
+        check=False,
+        timeout=GENEROUS,
+    )
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert len(result.stderr.decode().strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(b"ordercheck: error: ")

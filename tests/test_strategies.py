@@ -185,7 +185,7 @@ def _rule_value(rule_id: str, profile: str, default: Any) -> Any:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_edge_case_orders_reach_the_profiles_boundaries(profile: str) -> None:
     """100 edge cases reach every SKU, quantity, length and amount bound, and astral text."""
-    from ordercheck.strategies._edges import INT64, LONG_TEXT, MANY_ENTRIES
+    from ordercheck.strategies._internal.edge_values import INT64, LONG_TEXT, MANY_ENTRIES
 
     drawn = sample(edge_case_orders(profile=profile), 100, seed=3)
     skus = [o["skus"] for o in drawn if isinstance(o.get("skus"), dict)]
@@ -319,6 +319,6 @@ def test_all_lists_every_public_member() -> None:
 
 def test_invalid_order_is_a_frozen_value() -> None:
     """`InvalidOrder` is immutable, so a drawn example cannot be changed by a test."""
-    bad = InvalidOrder({}, "body:type", "$", "documented")
+    bad = InvalidOrder({}, "body:type", "$", "documented", "array-for-object")
     with pytest.raises(AttributeError):
         bad.rule = "other"  # type: ignore[misc]

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ordercheck.json_tools import fast_validator
-from ordercheck.strategies._regex import class_alphabet, pattern_strings
+from ordercheck.strategies._internal.regex_strings import class_alphabet, pattern_strings
 
 # Characters that read like text: letters, marks, digits, punctuation and spaces.
 READABLE = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "Zs"))

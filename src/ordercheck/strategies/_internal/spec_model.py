@@ -1,5 +1,5 @@
-"""One spec prepared for generation: per schema, its rule catalogue, its shape per profile and
-an oracle that tells whether a document breaks exactly the rules it is meant to.
+"""One spec prepared for generation: per schema, its rule catalogue, the role of each schema
+object, its shape per profile and its exactness oracle per profile (`oracle.Oracle`).
 
 Built once per `Spec` (and once for the bundled spec) and shared by every strategy, since
 compiling validators is the expensive part and strategies are created often.
@@ -7,25 +7,23 @@ compiling validators is the expensive part and strategies are created often.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache, cached_property
 from typing import Any, Literal
 
 from hypothesis.errors import InvalidArgument
 
-from ordercheck.json_tools import fast_validator
 from ordercheck.spec import (
     PROFILE_LEVELS,
-    Level,
     Profile,
     Rule,
     RuleCatalogue,
     Spec,
     check_profile,
-    compile_for_levels,
     load_spec,
 )
-from ordercheck.strategies._shape import Shape, shape_of
+from ordercheck.strategies._internal.constraints import Shape, shape_of
+from ordercheck.strategies._internal.oracle import Oracle
 
 # Where a rule's schema object sits relative to its field: on the value itself, on the
 # object's property names (``propertyNames``), or on the properties it does not declare
@@ -57,67 +55,6 @@ def node_roles(schema: Any) -> dict[int, Role]:
 
     walk(schema, "value")
     return roles
-
-
-def without_rules(schema: Any, rules: Iterable[Rule]) -> Any:
-    """A copy of `schema` in which `rules` are not asserted (by schema-object identity)."""
-    keywords: dict[int, set[str]] = {}
-    names: dict[int, set[str]] = {}
-    for rule in rules:
-        if rule.keyword == "required":
-            names.setdefault(id(rule.node), set()).add(rule.value)
-        else:
-            keywords.setdefault(id(rule.node), set()).add(rule.keyword)
-
-    def copy(node: Any) -> Any:
-        if isinstance(node, Mapping):
-            out = {}
-            for key, value in node.items():
-                if key in keywords.get(id(node), ()):
-                    continue
-                kept = value
-                if key == "required" and id(node) in names:
-                    kept = [n for n in value if n not in names[id(node)]]
-                out[key] = copy(kept)
-            return out
-        if isinstance(node, list):
-            return [copy(v) for v in node]
-        return node
-
-    return copy(schema)
-
-
-class Oracle:
-    """Exactness checks for one schema under one set of levels, on jsonschema-rs."""
-
-    def __init__(self, schema: Any, catalogue: RuleCatalogue, levels: frozenset[Level]):
-        self.schema = schema
-        self.catalogue = catalogue
-        self.levels = levels
-        self._valid = fast_validator(compile_for_levels(schema, levels))
-        self._without: dict[frozenset[str], Any] = {}
-
-    def valid(self, document: Any) -> bool:
-        """True when `document` breaks no rule at these levels."""
-        return bool(self._valid.is_valid(document))
-
-    def _valid_without(self, rule_ids: frozenset[str], document: Any) -> bool:
-        if rule_ids not in self._without:
-            rules = [self.catalogue[r] for r in rule_ids]
-            schema = compile_for_levels(without_rules(self.schema, rules), self.levels)
-            self._without[rule_ids] = fast_validator(schema)
-        return bool(self._without[rule_ids].is_valid(document))
-
-    def breaks_exactly(self, document: Any, rule_id: str, also: tuple[str, ...] = ()) -> bool:
-        """True when `document` breaks `rule_id` and `also`, and no other rule at these levels.
-
-        Valid once those rules are lifted means nothing else is broken; invalid once any one
-        of them is put back means each of them really is.
-        """
-        every = frozenset((rule_id, *also))
-        if not self._valid_without(every, document):
-            return False
-        return all(not self._valid_without(every - {one}, document) for one in every)
 
 
 class SchemaModel:

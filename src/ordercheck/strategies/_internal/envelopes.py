@@ -17,12 +17,17 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ordercheck.spec import Level, Profile, Spec
-from ordercheck.strategies import _people as data
-from ordercheck.strategies._breaking import Breach, plans
-from ordercheck.strategies._build import ABSENT, Always, Builder, Provider
-from ordercheck.strategies._model import SchemaModel, SpecModel, model_for, profile_argument
-from ordercheck.strategies._realism import merchant_order_ids
-from ordercheck.strategies._shape import Shape
+from ordercheck.strategies._internal import indian_data as data
+from ordercheck.strategies._internal.constraints import Shape
+from ordercheck.strategies._internal.order_realism import merchant_order_ids
+from ordercheck.strategies._internal.rule_breaking import Breach, mixed_breaches, plans
+from ordercheck.strategies._internal.schema_walker import ABSENT, Always, Choices, Provider, Walker
+from ordercheck.strategies._internal.spec_model import (
+    SchemaModel,
+    SpecModel,
+    model_for,
+    profile_argument,
+)
 
 # The method whose success carries payment details (CONTRACT.md C8).
 PAYS_ONLINE = "ONLINE"
@@ -116,8 +121,8 @@ def _messages(spec: Spec) -> tuple[str, ...]:
 def _envelopes(
     model: SchemaModel, contexts: st.SearchStrategy[EnvelopeContext], *, complete: bool = False
 ) -> st.SearchStrategy[Any]:
-    builder = Builder(ENVELOPE_PROVIDERS, complete=complete)
-    return builder.documents(model.shape("strict"), contexts).filter(model.oracle("strict").valid)
+    walker = Walker(Choices(ENVELOPE_PROVIDERS, complete=complete))
+    return walker.documents(model.shape("strict"), contexts).filter(model.oracle("strict").valid)
 
 
 def success_envelopes(
@@ -204,7 +209,7 @@ def broken_envelopes(
 def _broken(models: SpecModel, checked: Profile) -> st.SearchStrategy[InvalidResponse]:
     success_bases, error_bases = _complete_bases(models)
     breaches = [
-        plan.breaches(bases).map(_invalid_response(status))
+        mixed_breaches(plan, bases).map(_invalid_response(status))
         for model, bases, status in (
             (models.success, success_bases, 200),
             (models.error, error_bases, 400),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ordercheck.json_tools import JSON_TYPES, fast_validator
@@ -30,6 +31,7 @@ class Shape:
     schema: Any
     types: tuple[str, ...] = ()
     enum: tuple[Any, ...] | None = None
+    examples: tuple[Any, ...] = ()
     patterns: tuple[str, ...] = ()
     min_length: int = 0
     max_length: int | None = None
@@ -59,7 +61,7 @@ class Shape:
             return True
         return json_type in self.types or (json_type == "integer" and "number" in self.types)
 
-    @property
+    @cached_property
     def closed(self) -> bool:
         """True when no property outside `properties` is allowed (``false``, ``not: {}``)."""
         return any(
@@ -85,6 +87,7 @@ class _Collected:
         self.types: set[str] | None = None
         self.enum: list[Any] | None = None
         self.patterns: list[str] = []
+        self.examples: list[Any] = []
         self.numbers: dict[str, list[float]] = {}
         self.properties: dict[str, list[Any]] = {}
         self.required: set[str] = set()
@@ -129,6 +132,8 @@ def _collect(node: Any, into: _Collected) -> None:
         into.add_enum([node["const"]])
     if "pattern" in node:
         into.patterns.append(node["pattern"])
+    if isinstance(node.get("examples"), list):
+        into.examples.extend(node["examples"])
     for keyword in _BOUNDS:
         if keyword in node:
             into.numbers.setdefault(keyword, []).append(node[keyword])
@@ -160,6 +165,7 @@ def shape_of(schema: Any) -> Shape:
         schema=schema,
         types=tuple(t for t in JSON_TYPES if got.types is not None and t in got.types),
         enum=tuple(got.enum) if got.enum is not None else None,
+        examples=tuple(got.examples),
         patterns=tuple(got.patterns),
         min_length=int(got.bound("minLength", max, 0)),
         max_length=got.bound("maxLength", min),

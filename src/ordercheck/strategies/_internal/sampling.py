@@ -11,7 +11,9 @@ random draw.
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
@@ -54,6 +56,26 @@ def _draw_one(strategy: st.SearchStrategy[T], seed: int) -> list[T]:
     return got
 
 
+def samples(strategy: st.SearchStrategy[T], *, seed: int = 0) -> Iterator[T]:
+    """Independent values of `strategy`, one at a time and without end, so a caller can
+    stream them; the same `seed` gives the same values (with the same Hypothesis version),
+    and the first `n` are `sample(strategy, n, seed=seed)`.
+
+    >>> from itertools import islice
+    >>> list(islice(samples(st.integers(0, 9), seed=7), 3)) == sample(st.integers(0, 9), 3, seed=7)
+    True
+    """
+    seeds = random.Random(seed)
+    while True:
+        for _ in range(MAX_ATTEMPTS):
+            got = _draw_one(strategy, seeds.getrandbits(64))
+            if got:
+                yield got[-1]
+                break
+        else:
+            raise ValueError(f"strategy={strategy!r} gave no value in {MAX_ATTEMPTS} attempts")
+
+
 def sample(strategy: st.SearchStrategy[T], count: int, *, seed: int = 0) -> list[T]:
     """Exactly `count` independent values of `strategy`; the same `seed` gives the same
     values (with the same Hypothesis version).
@@ -63,14 +85,4 @@ def sample(strategy: st.SearchStrategy[T], count: int, *, seed: int = 0) -> list
     """
     if count < 0:
         raise ValueError(f"count={count!r} must be at least 0")
-    seeds = random.Random(seed)
-    out: list[T] = []
-    while len(out) < count:
-        for _ in range(MAX_ATTEMPTS):
-            got = _draw_one(strategy, seeds.getrandbits(64))
-            if got:
-                out.append(got[-1])
-                break
-        else:
-            raise ValueError(f"strategy={strategy!r} gave no value in {MAX_ATTEMPTS} attempts")
-    return out
+    return list(itertools.islice(samples(strategy, seed=seed), count))

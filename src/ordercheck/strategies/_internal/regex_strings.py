@@ -10,8 +10,11 @@ engine (`_text.matches`), so a gap here can cost speed, never validity.
 
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -234,3 +237,75 @@ def class_alphabet(char_class: str) -> Alphabet | None:
     except (_Unsupported, IndexError, ValueError):
         return None
     return alphabet if parser.at == len(char_class) else None
+
+
+# Python's own regex parser (``re._parser``) gives the tree the two witnesses below are read
+# off.  Typed loosely: it is an implementation module without stubs of its own.
+_sre: Any = importlib.import_module("re._parser")
+_CATEGORY_CHARS = {"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}
+# Tried in order for a negated class: the first one it does not exclude is used.
+_PLAIN = "a0A_-.x"
+
+
+class _NoWitness(Exception):
+    """The pattern uses syntax the witness reader does not follow."""
+
+
+def _class_char(items: list[Any]) -> str:
+    negated = bool(items) and str(items[0][0]) == "NEGATE"
+    chars: list[str] = []
+    for op, arg in items[1:] if negated else items:
+        name = str(op)
+        if name == "LITERAL":
+            chars.append(chr(arg))
+        elif name == "RANGE":
+            chars.append(chr(arg[0]))
+        elif name == "CATEGORY" and str(arg) in _CATEGORY_CHARS:
+            chars.append(_CATEGORY_CHARS[str(arg)])
+        else:
+            raise _NoWitness
+    if not negated:
+        if not chars:
+            raise _NoWitness
+        return chars[0]
+    excluded = {chr(arg) for op, arg in items[1:] if str(op) == "LITERAL"}
+    return next((c for c in _PLAIN if c not in excluded and c not in chars), "a")
+
+
+def _witness(tree: Any, extra: int) -> str:
+    out: list[str] = []
+    for op, arg in tree:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "IN":
+            out.append(_class_char(arg))
+        elif name == "ANY":
+            out.append("a")
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, inner = arg
+            count = low + extra if high == _sre.MAXREPEAT else min(low + extra, high)
+            out.append(_witness(inner, extra) * count)
+        elif name == "SUBPATTERN":
+            out.append(_witness(arg[-1], extra))
+        elif name == "BRANCH":
+            out.append(min((_witness(b, extra) for b in arg[1]), key=len))
+        elif name != "AT":
+            raise _NoWitness
+    return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def witness_strings(pattern: str) -> tuple[str, ...]:
+    """Two strings read off `pattern` without drawing: every repetition at its minimum, and
+    one more of each (where the pattern allows); empty where the syntax is beyond the
+    reader.  Deterministic stand-ins for "a value of this field", which the caller checks.
+
+    >>> witness_strings("^[1-9][0-9]{5}$"), witness_strings("^0*(\\\\.0*)?$")
+    (('100000', '100000'), ('', '0.0'))
+    """
+    try:
+        tree = _sre.parse(pattern)
+        return (_witness(tree, 0), _witness(tree, 1))
+    except (_NoWitness, re.error, TypeError, ValueError):
+        return ()

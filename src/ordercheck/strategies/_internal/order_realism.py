@@ -2,25 +2,26 @@
 with them: the address name is their name, the e-mail is made from it, the PIN code belongs to
 their city, the contact number is often their mobile.
 
-Providers only propose; `Builder` keeps a proposal only if the field's schema accepts it, and
-bounds taken from the spec (how many SKUs, which quantities, which payment methods) come in
-through the field's `Shape`.
+Providers only propose; the walk (`schema_walker`) keeps a proposal only if the field's
+schema accepts it, and bounds taken from the spec (how many SKUs, which quantities, which
+payment methods) come in through the field's `Shape`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from hypothesis import strategies as st
 
-from ordercheck.strategies import _people as data
-from ordercheck.strategies._build import ABSENT, Provider
-from ordercheck.strategies._shape import Shape
+from ordercheck.strategies._internal import indian_data as data
+from ordercheck.strategies._internal.constraints import Shape
+from ordercheck.strategies._internal.schema_walker import ABSENT, NEVER, Fixed, Provider
 
 # A real basket holds a handful of lines even where the spec would allow fifty.
 BASKET_LINES = 6
@@ -47,6 +48,7 @@ class Persona:
     pincode: str
     mobile: str
     email: str
+    contact_number: str
 
     @property
     def full_name(self) -> str:
@@ -63,30 +65,64 @@ class OrderContext:
 
 @cache
 def mobiles() -> st.SearchStrategy[str]:
-    """Ten-digit Indian mobile numbers (they start with 6, 7, 8 or 9)."""
-    return st.builds(
-        lambda first, rest: f"{first}{rest:09d}", st.sampled_from("9876"), st.integers(0, 10**9 - 1)
-    )
+    """Ten-digit Indian mobile numbers (they start with 6, 7, 8 or 9), one draw each."""
+    return st.integers(6_000_000_000, 9_999_999_999).map(str)
+
+
+class _Digits:
+    """Several choices read off one drawn integer, one mixed-radix digit each.
+
+    Each Hypothesis draw has a fixed cost, so a persona draws three small integers instead
+    of ten choices.  Digit 0 is each choice's first option, so the integer shrinking to 0
+    shrinks every choice to its simplest (Latin script, no family name, first city).
+    """
+
+    def __init__(self, number: int):
+        self.rest = number
+
+    def digit(self, radix: int) -> int:
+        self.rest, found = divmod(self.rest, radix)
+        return found
+
+    def pick(self, options: Sequence[T], radix: int) -> T:
+        return options[self.digit(radix) % len(options)]
+
+
+T = TypeVar("T")
+_MOST_NAMES = max(len(names) for s in data.SCRIPTS for names in (s.given, s.family))
+_SUFFIXES = ("", "", "91", "07", "1990")
+# Who the customer is: script, given name, whether there is a family name (five in six),
+# which one.  Where they live: city and the last three digits of the PIN.  How they write:
+# e-mail suffix and domain, and whether the address's contact is their own mobile.
+_WHO = st.integers(0, len(data.SCRIPTS) * _MOST_NAMES * 6 * _MOST_NAMES - 1)
+_WHERE = st.integers(0, len(data.CITIES) * 99 - 1)
+_HOW = st.integers(0, len(_SUFFIXES) * len(data.EMAIL_DOMAINS) * 3 - 1)
 
 
 @st.composite
 def personas(draw: st.DrawFn) -> Persona:
     """A customer: a script, a given name, often a family name, a city, a PIN, a mobile."""
-    script = draw(st.sampled_from(data.SCRIPTS))
-    given = draw(st.sampled_from(script.given))
-    family = draw(st.sampled_from(script.family)) if draw(st.integers(0, 5)) > 0 else None
-    city = draw(st.sampled_from(data.CITIES))
+    who, where, how = _Digits(draw(_WHO)), _Digits(draw(_WHERE)), _Digits(draw(_HOW))
+    script = who.pick(data.SCRIPTS, len(data.SCRIPTS))
+    given = who.pick(script.given, _MOST_NAMES)
+    has_family = who.digit(6) > 0
+    family = who.pick(script.family, _MOST_NAMES) if has_family else None
+    city = where.pick(data.CITIES, len(data.CITIES))
     latin = [given[0]] if family is None else [given[0], family[0]]
     local = ".".join(_NOT_EMAIL.sub("", part.lower()) for part in latin)
-    suffix = draw(st.sampled_from(("", "", "91", "07", "1990")))
+    suffix = how.pick(_SUFFIXES, len(_SUFFIXES))
+    domain = how.pick(data.EMAIL_DOMAINS, len(data.EMAIL_DOMAINS))
+    mobile = draw(mobiles())
     return Persona(
         script=script.name,
         given=given[1],
         family=None if family is None else family[1],
         city=city,
-        pincode=f"{city.pin_prefix}{draw(st.integers(1, 99)):03d}",
-        mobile=draw(mobiles()),
-        email=f"{local}{suffix}@{draw(st.sampled_from(data.EMAIL_DOMAINS))}",
+        pincode=f"{city.pin_prefix}{where.digit(99) + 1:03d}",
+        mobile=mobile,
+        email=f"{local}{suffix}@{domain}",
+        # The address's contact number is most often the customer's own mobile.
+        contact_number=mobile if how.digit(3) > 0 else draw(mobiles()),
     )
 
 
@@ -117,38 +153,55 @@ def unique_order_id(order: dict[str, Any]) -> str | None:
 
 
 @cache
+def order_id_stems() -> st.SearchStrategy[str]:
+    """A cart's order-id prefix with a zero counter, which `unique_order_id` replaces by a
+    digest of the order (one draw, where `merchant_order_ids` spends two)."""
+    return st.sampled_from([f"{prefix}{0:010d}" for prefix in data.ORDER_ID_PREFIXES])
+
+
+# Paise: round amounts most often, then .50 and .99, then anything (one draw, shrinking to 0).
+_PAISE = (0, 0, 0, 50, 99, *range(100))
+
+
+@cache
 def amounts() -> st.SearchStrategy[str]:
     """Rupee amounts with paise, as strings: ``"499.00"``, ``"1249.50"``."""
-    paise = st.sampled_from((0, 0, 50, 99)) | st.integers(0, 99)
-    return st.builds(lambda r, p: f"{r}.{p:02d}", st.integers(1, 25_000), paise)
+    return st.tuples(st.integers(1, 25_000), st.sampled_from(_PAISE)).map(
+        lambda pair: f"{pair[0]}.{pair[1]:02d}"
+    )
+
+
+# Each realistic text below is one `sampled_from` over every combination, built once: one
+# draw per field instead of one per part.  Shortest parts first, so shrinking reads well.
 
 
 @cache
 def street_lines(script: str) -> st.SearchStrategy[str]:
     """A house and a road; now and then in Devanagari for a Devanagari-writing customer."""
     roads = data.ROADS + data.ROADS_DEVANAGARI if script == "devanagari" else data.ROADS
-    return st.builds(lambda h, r: f"{h}, {r}", st.sampled_from(data.HOUSES), st.sampled_from(roads))
+    return st.sampled_from([f"{h}, {r}" for h in data.HOUSES for r in roads])
 
 
 @cache
 def localities(city: data.City) -> st.SearchStrategy[str]:
     """A locality of the customer's city, sometimes with a landmark."""
-    area = st.sampled_from(city.localities).map(lambda a: f"{a}, {city.name}")
-    landmark = st.builds(
-        lambda mark, place: f"Near {mark}, {place}", st.sampled_from(data.LANDMARKS), area
-    )
-    return area | landmark
+    areas = [f"{a}, {city.name}" for a in city.localities]
+    return st.sampled_from([*areas, *(f"Near {m}, {a}" for m in data.LANDMARKS for a in areas)])
 
 
 @cache
 def prescription_urls() -> st.SearchStrategy[str]:
     """Links to uploaded prescriptions."""
-    return st.builds(
-        lambda host, n, ext: f"https://{host}/rx/{n}.{ext}",
-        st.sampled_from(data.PRESCRIPTION_HOSTS),
-        st.integers(1000, 999_999),
-        st.sampled_from(data.PRESCRIPTION_EXTENSIONS),
+    places = [
+        (host, ext) for host in data.PRESCRIPTION_HOSTS for ext in data.PRESCRIPTION_EXTENSIONS
+    ]
+    return st.tuples(st.sampled_from(places), st.integers(1000, 999_999)).map(
+        lambda pair: f"https://{pair[0][0]}/rx/{pair[1]}.{pair[0][1]}"
     )
+
+
+# Basket quantities, small ones most often (one draw per line).
+_QUANTITIES = (1, 2, 1, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10)
 
 
 def _clamp(value: int, low: int | None, high: int | None) -> int:
@@ -165,7 +218,7 @@ def baskets(shape: Shape, catalogue: tuple[str, ...] | None) -> st.SearchStrateg
         most = min(most, shape.max_properties)
     fewest = max(1, shape.min_properties)
     low, high = shape.values.int_bounds() if shape.values is not None else (None, None)
-    quantities = (st.integers(1, 3) | st.integers(1, 10)).map(lambda q: _clamp(q, low, high))
+    quantities = st.sampled_from([_clamp(q, low, high) for q in _QUANTITIES])
     return st.dictionaries(ids, quantities, min_size=min(fewest, most), max_size=most)
 
 
@@ -181,23 +234,28 @@ def _payment_method(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any] |
 
 
 def _coupon(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any]:
-    return _one_of(data.COUPONS if ctx.options.coupons is None else ctx.options.coupons)
+    users = _user_coupons(ctx.options.coupons)
+    return _one_of(data.COUPONS) if users is None else users
 
 
-def _contact_number(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any]:
-    return st.just(ctx.persona.mobile) | mobiles()
+@cache
+def _user_coupons(coupons: tuple[str, ...] | None) -> st.SearchStrategy[Any] | None:
+    """The user's coupons (None: they gave none; ``[]``: never send a coupon)."""
+    if coupons is None:
+        return None
+    return _one_of(coupons) if coupons else st.just(NEVER)
 
 
 def _person(attribute: str) -> Provider[OrderContext]:
-    def provide(ctx: OrderContext, shape: Shape) -> st.SearchStrategy[Any]:
+    def provide(ctx: OrderContext, shape: Shape) -> Fixed:
         value = getattr(ctx.persona, attribute)
-        return st.just(ABSENT if value is None else value)
+        return Fixed(ABSENT if value is None else value)
 
     return provide
 
 
 ORDER_PROVIDERS: dict[str, Provider[OrderContext]] = {
-    "merchant_order_id": lambda ctx, shape: merchant_order_ids(),
+    "merchant_order_id": lambda ctx, shape: order_id_stems(),
     "payable_amount": lambda ctx, shape: amounts(),
     "payment_method": _payment_method,
     "coupon_code": _coupon,
@@ -209,16 +267,28 @@ ORDER_PROVIDERS: dict[str, Provider[OrderContext]] = {
     "user.address.name": _person("full_name"),
     "user.address.street1": lambda ctx, shape: street_lines(ctx.persona.script),
     "user.address.street2": lambda ctx, shape: localities(ctx.persona.city),
-    "user.address.contact_number": _contact_number,
+    "user.address.contact_number": _person("contact_number"),
     "user.address.type": lambda ctx, shape: _one_of(data.ADDRESS_TYPES),
     "prescriptions[]": lambda ctx, shape: prescription_urls(),
     "skus": lambda ctx, shape: baskets(shape, ctx.options.sku_ids),
 }
 
 
+def catalogue_keys(options: OrderOptions) -> dict[str, tuple[str, ...]]:
+    """The maps whose property names the user fixed, by field template: their SKU ids."""
+    return {"skus": options.sku_ids} if options.sku_ids else {}
+
+
+def catalogue_providers(options: OrderOptions) -> dict[str, Provider[Any]]:
+    """Providers for the fields whose values the user fixed, whatever else is drawn (edge
+    cases, rule-breaking bases): their coupons."""
+    coupons = _user_coupons(options.coupons)
+    return {} if coupons is None else {"coupon_code": lambda ctx, shape: coupons}
+
+
 def order_contexts(options: OrderOptions) -> st.SearchStrategy[OrderContext]:
     """A persona with the user's options: the context every order field is drawn in."""
-    return st.builds(OrderContext, personas(), st.just(options))
+    return personas().map(lambda persona: OrderContext(persona, options))
 
 
 # Values at the edges of what a field can mean, whatever the profile: each is used only where
