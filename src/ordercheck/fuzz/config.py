@@ -68,9 +68,9 @@ def _read_skus(path: str) -> tuple[str, ...]:
 
 
 def _read_coupons(path: str) -> tuple[str, ...]:
-    from ordercheck.catalogs import read_values
+    from ordercheck.strategies import read_coupons
 
-    return read_values(path, what="coupon code")
+    return read_coupons(path)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,15 @@ def prepare(value: Any, stage: PayloadStage, ids: OrderIds) -> tuple[Any, Expect
     return payload, Expectation("invalid" if constraint else "valid", constraint)
 
 
+def _memo_key(value: Any) -> bytes:
+    """The drawn value as bytes, for the memo: orjson, or the stdlib for what orjson cannot
+    write (integers with thousands of digits, a kind the invalid stage draws on purpose)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return repr(value).encode()
+
+
 def _flatten(exc: BaseException) -> Iterator[BaseException]:
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:
@@ -114,7 +123,7 @@ class StageRunner:
         cap = stage.budget + max(10, stage.budget)
 
         def probe(value: Any) -> None:
-            key = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+            key = _memo_key(value)
             if key not in memo:
                 if len(memo) >= cap:
                     return

@@ -60,16 +60,30 @@ def payload_stages(
     stage.
 
     The echo stage sends one valid order per id shape the profile admits (C7 is only proven
-    for the ids tried).  The invalid stage sweeps the rules: every rule that is an error
-    under the profile gets its share of the budget (at least one payload), so a small budget
-    still breaks each one.
+    for the ids tried).  The invalid stage sweeps the constraints and the kinds of value
+    that break each (a boolean for an integer, null, a number for a string, one past a
+    bound, a trailing newline, thousands of digits...): every pair gets its share of the
+    budget, at least one payload, so the default budget breaks every constraint every way.
+    Every stage uses only the user's SKUs and coupons, where given, except where the
+    constraint broken is about them.
     """
-    from ordercheck.strategies import breakable_rules, edge_case_orders, invalid_orders, orders
+    from ordercheck.strategies import (
+        breakable_rules,
+        edge_case_orders,
+        invalid_orders,
+        orders,
+        violation_kinds,
+    )
 
     budget, profile = config.max_examples, config.profile
-    rules = breakable_rules(profile=profile)
-    per_rule = max(1, budget // max(1, len(rules)))
-    valid = orders(profile=profile, sku_ids=config.sku_ids, coupons=config.coupons)
+    skus, coupons = config.sku_ids, config.coupons
+    pairs = [
+        (rule, kind)
+        for rule in breakable_rules(profile=profile)
+        for kind in violation_kinds(rule, profile=profile)
+    ]
+    per_pair = max(1, budget // max(1, len(pairs)))
+    valid = orders(profile=profile, sku_ids=skus, coupons=coupons)
     echo = [
         PayloadStage("echo", valid, 1, id_style=style, id_limit=limit)
         for style, limit in admitted_styles(spec, profile, prefix).items()
@@ -77,12 +91,27 @@ def payload_stages(
     return [
         ("valid", [PayloadStage("valid", valid, budget)]),
         ("echo", echo),
-        ("edge", [PayloadStage("edge", edge_case_orders(profile=profile), max(5, budget // 2))]),
+        (
+            "edge",
+            [
+                PayloadStage(
+                    "edge",
+                    edge_case_orders(profile=profile, sku_ids=skus, coupons=coupons),
+                    max(5, budget // 2),
+                )
+            ],
+        ),
         (
             "invalid",
             [
-                PayloadStage("invalid", invalid_orders(profile=profile, rule=rule), per_rule)
-                for rule in rules
+                PayloadStage(
+                    "invalid",
+                    invalid_orders(
+                        profile=profile, rule=rule, kind=kind, sku_ids=skus, coupons=coupons
+                    ),
+                    per_pair,
+                )
+                for rule, kind in pairs
             ],
         ),
     ]
