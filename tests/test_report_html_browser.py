@@ -20,7 +20,7 @@ import pytest
 from ordercheck.reports import write_html
 from ordercheck.reports._html_format import VERDICT_COLOURS
 from ordercheck.results import RunResult
-from report_fixtures import Node, clean_run, failing_run, parse_html
+from report_fixtures import Node, clean_run, failing_run, inconclusive_run, parse_html
 
 pytestmark = pytest.mark.slow
 
@@ -162,12 +162,30 @@ def _unfilter(raw: bytes, stride: int, step: int, rows: int) -> list[bytes]:
     return out
 
 
+def test_inconclusive_run_says_so_with_each_unjudged_rule_and_its_reason(tmp_path: Path) -> None:
+    """An inconclusive run is neither a pass nor a fail on the page: its own banner, the
+    words "Not a pass", and every rule never judged with why."""
+    dom = rendered(inconclusive_run(), tmp_path)
+    (banner,) = [h for h in dom.find_all("header") if "banner" in h.attrs.get("class", "")]
+    assert "v-unknown" in banner.attrs["class"]
+    (heading,) = dom.find_all("h1")
+    assert heading.attrs.get("data-verdict") == "inconclusive"
+    text = banner.text()
+    assert "Not a pass" in text
+    assert "C11" in text and "no valid payload was accepted" in text
+
+
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
     return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
 @pytest.mark.parametrize(
-    ("make", "verdict"), [(failing_run, "non-conformant"), (clean_run, "conformant")]
+    ("make", "verdict"),
+    [
+        (failing_run, "non-conformant"),
+        (clean_run, "conformant"),
+        (inconclusive_run, "inconclusive"),
+    ],
 )
 def test_screenshot_is_a_real_picture_with_the_verdict_colour(
     tmp_path: Path, make, verdict: str

@@ -198,19 +198,26 @@ def test_load_report_of_a_directory_is_an_input_error(tmp_path: Path) -> None:
 @PROPERTY
 @given(run_results())
 def test_junit_has_a_case_per_rule_and_fails_exactly_the_failed_rules(result: RunResult) -> None:
-    """The XML parses; one case per rule in order; `failures` equals the failed rules."""
+    """The XML parses; one case per rule in order; `failures` counts the failed rules and,
+    unless the run accepted it, the required rules never judged (a gate must not pass on
+    them); the other unjudged rules are skipped with the reason."""
     root = _junit_root(result)
     cases = root.findall("./testsuite/testcase")
     assert [c.get("name") for c in cases] == [f"{r.id}_{r.name}" for r in result.rules]
     assert {c.get("classname") for c in cases} == {"ordercheck.conformance"}
-    failed = [r for r in result.rules if r.status == "failed"]
+    unjudged = [r for r in result.rules if r.status == "not-exercised"]
+    gating = [r for r in unjudged if r.required and not result.accept_unexercised]
+    failed = [r for r in result.rules if r.status == "failed" or r in gating]
     assert root.get("failures") == str(len(failed))
     assert [c.get("name") for c in cases if c.find("failure") is not None] == [
         f"{r.id}_{r.name}" for r in failed
     ]
     skipped = [c for c in cases if c.find("skipped") is not None]
-    assert len(skipped) == sum(r.status == "not-exercised" for r in result.rules)
-    assert all(c.find("skipped").get("message") == "not exercised" for c in skipped)  # type: ignore[union-attr]
+    assert len(skipped) == len(unjudged) - len(gating)
+    assert all(
+        c.find("skipped").get("message", "").startswith("not exercised")  # type: ignore[union-attr]
+        for c in skipped
+    )
 
 
 def test_junit_failure_has_first_title_and_every_finding_with_curl() -> None:
@@ -241,12 +248,17 @@ def test_junit_warning_passes_with_severity_property() -> None:
     assert xml_case.find("./properties/property[@name='severity']").get("value") == "warning"
 
 
-def test_junit_skips_a_rule_that_was_not_exercised() -> None:
-    """C11 with no checks is skipped with the message "not exercised"."""
-    root = _junit_root(failing_run())
-    skipped = root.find("./testsuite/testcase[@name='C11_lock_under_concurrency']/skipped")
-    assert skipped is not None and skipped.get("message") == "not exercised"
-    assert root.get("skipped") == "1"
+def test_junit_fails_a_required_rule_that_was_not_exercised() -> None:
+    """C11 never judged fails its case with the reason; accepted, it is skipped instead."""
+    run = replace(failing_run(), rules=[replace(r, reason="no order") for r in failing_run().rules])
+    failure = _junit_root(run).find(
+        "./testsuite/testcase[@name='C11_lock_under_concurrency']/failure"
+    )
+    assert failure is not None and failure.get("message") == "not exercised: no order"
+    accepted = _junit_root(replace(run, accept_unexercised=True))
+    skipped = accepted.find("./testsuite/testcase[@name='C11_lock_under_concurrency']/skipped")
+    assert skipped is not None and skipped.get("message") == "not exercised: no order"
+    assert accepted.get("skipped") == "1"
 
 
 def test_junit_of_a_clean_run_has_no_failures_and_run_properties() -> None:

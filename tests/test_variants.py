@@ -176,6 +176,8 @@ PROBES: dict[str, Probe] = {
     "rejects_large_amount": sends("accepted", order, payable_amount="12499.00"),
     "rejects_online": sends("accepted", order, "ONLINE"),
     "rejects_prescriptions": sends("accepted", order, prescriptions=["https://x.in/rx/1.jpg"]),
+    "out_of_stock": sends("accepted"),
+    "refuses_odd_amounts": sends("accepted", order, payable_amount="499.00"),
     "accepts_zero_quantity": sends("rejected", order, skus={"117004": 0}),
     "accepts_missing_mobile": sends("rejected", with_user, mobile=None),
     "accepts_numeric_amount": REJECTED_AMOUNT,

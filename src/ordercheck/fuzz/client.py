@@ -22,7 +22,7 @@ from schemathesis.core.transport import Response
 
 from ordercheck.errors import Failure, TargetError
 from ordercheck.fuzz.config import FuzzConfig
-from ordercheck.results import Exchange, KeyForm, RuleViolation, redact
+from ordercheck.results import Exchange, KeyForm, RuleViolation, compact_json, redact
 from ordercheck.rules import (
     KEEP,
     NOT_JSON,
@@ -182,8 +182,11 @@ class Client:
         params = {"merchant_id": merchant} if "{merchant_id}" in self.config.path else {}
         case = self.operation.Case(body=body, path_parameters=params, headers=dict(headers))
         extra: dict[str, Any] = {"timeout": self.config.timeout_s}
-        if raw is not None:
-            extra["data"] = raw
+        # The bytes on the wire are exactly those a report's curl sends: compact JSON (or the
+        # raw body), not the transport's own serialisation.
+        wire = raw if raw is not None else (None if body is NOT_SET else compact_json(body))
+        if wire is not None:
+            extra["data"] = wire.encode() if isinstance(wire, str) else wire
         record = self.describe(body, raw=raw, key=key, merchant_id=merchant)
         request = None if body is NOT_SET else body
         self.limiter.wait()

@@ -43,13 +43,18 @@ MALFORMED_BODIES: dict[str, bytes] = {
 @dataclass(frozen=True)
 class PayloadStage:
     """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`); an
-    `id_style` gives its orders ids in one of `order_ids.STYLES` (the echo stage)."""
+    `id_style` gives its orders ids in one of `order_ids.STYLES` (the echo stage, whose
+    ids are odd on purpose: it reports what it finds but leaves shrinking to the others)."""
 
     name: str
     strategy: SearchStrategy[Any]
     budget: int
     id_style: str | None = None
     id_limit: int = 0
+
+    @property
+    def shrinks(self) -> bool:
+        return self.id_style is None
 
 
 class _Shrinkable(Failure):
@@ -134,7 +139,7 @@ class StageRunner:
             # A cause already shrunk earlier in the run is recorded, not shrunk again: a
             # defect that breaks every payload would otherwise cost a shrink per stage.
             fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
-            if fresh:
+            if fresh and stage.shrinks:
                 first = min(fresh, key=_rule_order)
                 raise _failure_type(first.cause_key)(first, judged.observation)
 

@@ -50,6 +50,10 @@ code, pre { font-family: var(--mono); font-size: .86em; }
 .banner { background: var(--card); border-bottom: 1px solid var(--line); }
 .v-pass .verdict-band { background: var(--pass); }
 .v-fail .verdict-band { background: var(--fail); }
+.v-unknown .verdict-band { background: var(--warn); }
+.v-unknown .verdict-glyph { color: var(--warn); }
+.gate-line { font-weight: 600; margin: .4rem 0 0; }
+ul.unexercised { margin: .3rem 0 0; padding-left: 1.2rem; font-size: .9rem; }
 .verdict-band { color: #fff; }
 .band-inner { display: flex; align-items: center; gap: 20px; max-width: 1180px;
   margin: 0 auto; padding: 26px 24px; }

@@ -31,7 +31,7 @@ STATUS_STYLES: dict[str, StatusStyle] = {
     "warning": StatusStyle("warning", "!", "#e69f00"),
     "not-exercised": StatusStyle("not exercised", "–", "#8c8c8c"),
 }
-VERDICT_COLOURS = {"conformant": "#009e73", "non-conformant": "#d55e00"}
+VERDICT_COLOURS = {"conformant": "#009e73", "non-conformant": "#d55e00", "inconclusive": "#e69f00"}
 
 
 def esc(value: object) -> str:

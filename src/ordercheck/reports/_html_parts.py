@@ -65,10 +65,33 @@ def _facts(result: RunResult) -> list[tuple[str, str, str]]:
     ]
 
 
+# The banner's class and glyph per verdict: a pass, a fail, and "we could not tell".
+_VERDICT_LOOK = {
+    "conformant": ("v-pass", "✓"),
+    "non-conformant": ("v-fail", "✗"),
+    "inconclusive": ("v-unknown", "?"),
+}
+
+
+def _gate_line(result: RunResult) -> str:
+    """What the verdict means for a gate, said outright for an inconclusive run."""
+    if result.verdict != "inconclusive":
+        return ""
+    accepted = (
+        "Accepted with --accept-unexercised: the gate passes."
+        if result.accept_unexercised
+        else "Not a pass: these rules were never judged."
+    )
+    reasons = "".join(
+        f"<li><strong>{esc(rule.id)}</strong> {esc(rule.name)}: {esc(rule.reason)}</li>"
+        for rule in result.unexercised
+    )
+    return f'<p class="gate-line">{esc(accepted)}</p><ul class="unexercised">{reasons}</ul>'
+
+
 def banner(result: RunResult) -> str:
     """The verdict in large type, what it adds up to, and the facts of the run."""
-    conformant = result.conformant
-    glyph = "✓" if conformant else "✗"
+    look, glyph = _VERDICT_LOOK[result.verdict]
     embedded = '<span class="tag">embedded reference server</span>'
     facts = "".join(
         f'<div class="fact fact-{key}"><dt>{esc(label)}</dt><dd>{esc(value)}'
@@ -76,13 +99,14 @@ def banner(result: RunResult) -> str:
         for key, label, value in _facts(result)
     )
     return (
-        f'<header class="banner {"v-pass" if conformant else "v-fail"}" id="top">'
+        f'<header class="banner {look}" id="top">'
         '<div class="verdict-band"><div class="band-inner">'
         f'<span class="verdict-glyph" aria-hidden="true">{glyph}'
         f'</span><div><p class="eyebrow">ordercheck fuzz report</p>'
         f'<h1 id="verdict" data-verdict="{esc(result.verdict)}">'
         f"{esc(result.verdict.capitalize())}</h1>"
-        f'<p class="verdict-line">{esc(_verdict_line(result))}</p></div></div></div>'
+        f'<p class="verdict-line">{esc(_verdict_line(result))}</p>{_gate_line(result)}'
+        "</div></div></div>"
         f'<dl class="facts">{facts}</dl></header>'
     )
 
@@ -94,7 +118,7 @@ def _bar(rule: RuleOutcome) -> str:
     share = rule.failures / rule.checks * 100 if rule.checks else 0.0
     # A single failure in thousands of checks must still be seen.
     bad = max(share, 1.5) if rule.failures else 0.0
-    label = f"{rule.failures:,} of {rule.checks:,} checks failed"
+    label = f"{rule.failures:,} of {rule.checks:,} judgements failed"
     segments = f'<span class="seg ok" style="width:{100 - bad:.2f}%"></span>'
     if rule.failures:
         segments = f'<span class="seg bad s-{status}" style="width:{bad:.2f}%"></span>' + segments
@@ -103,8 +127,8 @@ def _bar(rule: RuleOutcome) -> str:
 
 def _bar_caption(rule: RuleOutcome, findings: int) -> str:
     if rule.status == "not-exercised":
-        return "never checked in this run"
-    text = f"{rule.failures:,} failed of {plural(rule.checks, 'check')}"
+        return esc(f"never judged in this run: {rule.reason}" if rule.reason else "never judged")
+    text = f"{rule.failures:,} failed of {plural(rule.checks, 'judgement')}"
     if findings:
         text = (
             esc(text)

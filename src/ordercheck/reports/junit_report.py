@@ -1,8 +1,10 @@
 """The fuzz run as JUnit XML: one test case per conformance rule, so CI shows C1..C14.
 
 A rule fails its case only at error severity. A warning (C14's latency budget by default) must
-never fail CI, so its case passes and carries ``severity=warning``; a rule the run never
-checked is skipped as "not exercised". Findings whose rule is not in the run's rule list still
+never fail CI, so its case passes and carries ``severity=warning``. A required rule the run
+never judged fails its case as "not exercised" with the reason (the gate must not pass on
+what was never tried), unless the run accepted that (``--accept-unexercised``): then it is
+skipped. Findings whose rule is not in the run's rule list still
 get a case of their own, so an error can never go missing from CI.
 
     >>> write_junit(result, Path("junit.xml"))
@@ -29,7 +31,7 @@ def junit_cases(result: RunResult) -> JUnitSuite:
     cases = []
     for rule in result.rules:
         findings = by_rule.pop(rule.id, []) + by_rule.pop(f"{rule.id}_{rule.name}", [])
-        cases.append(_rule_case(rule, findings))
+        cases.append(_rule_case(rule, findings, gate=not result.accept_unexercised))
     cases += [_orphan_case(rule_id, findings) for rule_id, findings in by_rule.items()]
     return JUnitSuite(
         name=SUITE_NAME, cases=cases, time_s=result.duration_s, properties=_run_properties(result)
@@ -54,12 +56,13 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "requests": str(result.requests),
         "started_at": result.started_at,
         "warnings": ", ".join(warnings) or "none",
+        "accept_unexercised": str(result.accept_unexercised).lower(),
     }
     return properties
 
 
 def _counts(rule: RuleOutcome) -> str:
-    return f"{rule.failures} of {rule.checks} checks failed"
+    return f"{rule.failures} of {rule.checks} judgements failed"
 
 
 def _describe(finding: RuleViolation) -> str:
@@ -70,7 +73,9 @@ def _details(head: list[str], findings: list[RuleViolation]) -> str:
     return "\n\n".join([*head, *(_describe(f) for f in findings)])
 
 
-def _rule_case(rule: RuleOutcome, findings: list[RuleViolation]) -> JUnitCase:
+def _rule_case(rule: RuleOutcome, findings: list[RuleViolation], *, gate: bool) -> JUnitCase:
+    """A rule's case: failed when the rule failed, or when it was required and never judged
+    (unless the run accepted that, `gate=False`: then skipped), with the reason."""
     name = f"{rule.id}_{rule.name}"
     properties = {"rule": rule.id, "level": rule.level, "status": rule.status}
     errors = [f for f in findings if f.severity == "error"]
@@ -82,7 +87,9 @@ def _rule_case(rule: RuleOutcome, findings: list[RuleViolation]) -> JUnitCase:
         message = findings[0].title if findings else _counts(rule)
         return _case(name, "passed", message, _details([_counts(rule)], findings), properties)
     if rule.status == "not-exercised":
-        return _case(name, "skipped", "not exercised", rule.summary, properties)
+        reason = f"not exercised: {rule.reason}" if rule.reason else "not exercised"
+        outcome: Outcome = "failed" if gate and rule.required else "skipped"
+        return _case(name, outcome, reason, rule.summary, properties)
     return _case(name, "passed", "", "", properties)
 
 

@@ -88,6 +88,31 @@ class RejectsPrescriptions(Reference):
         return []
 
 
+@registry.add(
+    "out_of_stock",
+    "C5",
+    "the warehouse feed is empty, so every order is refused as out of stock (declared with "
+    "--allow-rejection 'out of stock', the run is inconclusive rather than conformant)",
+)
+class OutOfStock(Reference):
+    def business_rules(self, payload: Mapping[str, Any]) -> list[str]:
+        return ["skus: out of stock"]
+
+
+@registry.add(
+    "refuses_odd_amounts",
+    "C5",
+    "a made-up rule refuses odd rupee amounts; declared with --allow-rejection 'odd amount', "
+    "it must not be read as a replay or auth breach (the sequences' controls)",
+)
+class RefusesOddAmounts(Reference):
+    def business_rules(self, payload: Mapping[str, Any]) -> list[str]:
+        amount = _at(payload, "payable_amount")
+        if isinstance(amount, str) and _AMOUNT.fullmatch(amount) and int(Decimal(amount)) % 2:
+            return ["payable_amount: odd amount refused"]
+        return []
+
+
 # -- C6: an invalid payload is rejected ----------------------------------------------------
 class _Lenient(Reference):
     """Drops the findings of `ignored` rules: a hand-written validator that misses them."""
