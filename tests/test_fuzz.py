@@ -46,14 +46,18 @@ def test_every_order_id_carries_the_run_prefix(reference_run) -> None:
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_every_broken_variant_is_caught_by_its_rule(name: str) -> None:
-    """Fuzzing a broken variant fails the rule that variant breaks, with a reproduction."""
+    """Fuzzing a broken variant fails the rule that variant breaks, with a reproduction, and
+    no other rule but the consequences the variant declares (one defect, one finding)."""
     variant = VARIANTS[name]
     latency = {"fail_on_latency": True, "latency_budget_ms": 250.0} if variant.rule == "C14" else {}
     result = run_fuzz(FuzzConfig(max_examples=BUDGET, seed=1, variant=name, **latency))
     failed = {r.id for r in result.rules if r.status == "failed"}
     assert variant.rule in failed, f"{name} ({variant.description}) not caught: {failed}"
+    assert failed - {variant.rule} <= set(variant.consequences), failed
+    assert result.verdict == "non-conformant"
     finding = next(f for f in result.findings if f.rule == variant.rule)
     assert finding.message
+    assert finding.exchange is None or finding.curl
 
 
 def test_seed_makes_the_payloads_repeatable() -> None:

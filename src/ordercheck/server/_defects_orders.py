@@ -38,6 +38,7 @@ class WrongEcho(Reference):
     "cod_has_payment_fields",
     "C8",
     "the serializer always includes the payment fields, so COD successes carry them as null",
+    consequences=("C2",),  # the null fields break the success envelope's types
 )
 class CodHasPaymentFields(Reference):
     def success_body(self, order: Order) -> dict[str, Any]:
@@ -51,6 +52,7 @@ class CodHasPaymentFields(Reference):
     "online_payment_id_string",
     "C8",
     'payment_id is read from a varchar column and sent as a string ("2946454")',
+    consequences=("C2",),  # payment_id is an integer in the success envelope
 )
 class OnlinePaymentIdString(Reference):
     def success_body(self, order: Order) -> dict[str, Any]:
@@ -132,6 +134,7 @@ class _RaisingLockStore(OrderStore):
     "lock_500",
     "C11",
     "a busy lock raises an unhandled exception, so the losing concurrent request gets a 500",
+    consequences=("C1",),  # the lock's 500 is a server error
 )
 class Lock500(Reference):
     store_type = _RaisingLockStore

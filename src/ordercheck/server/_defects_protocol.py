@@ -59,6 +59,7 @@ class CrashOnArrayBody(Reference):
     "html_error_page",
     "C2",
     "errors come back as the web server's HTML error page instead of the JSON envelope",
+    consequences=("C11",),  # the lock error's message cannot be read from the page
 )
 class HtmlErrorPage(Reference):
     def error_response(self, rejection: Rejection) -> Response:
@@ -71,6 +72,7 @@ class HtmlErrorPage(Reference):
     "bare_error_body",
     "C2",
     'errors use the web framework\'s default body {"detail": ...} instead of the envelope',
+    consequences=("C11",),  # the lock error's message is not where the contract puts it
 )
 class BareErrorBody(Reference):
     def error_response(self, rejection: Rejection) -> Response:
@@ -84,6 +86,7 @@ class BareErrorBody(Reference):
     "status_code_mismatch",
     "C3",
     "the error envelope's status_code is hard-coded to 200 whatever the HTTP status",
+    consequences=("C2",),  # the error envelope's status_code is 400 to 499
 )
 class StatusCodeMismatch(Reference):
     def error_body(self, rejection: Rejection) -> dict[str, Any]:
@@ -94,6 +97,7 @@ class StatusCodeMismatch(Reference):
     "is_success_true_on_error",
     "C3",
     "is_success means 'the request was processed', so error envelopes say is_success: true",
+    consequences=("C2",),  # the error envelope's is_success is false
 )
 class IsSuccessTrueOnError(Reference):
     def error_body(self, rejection: Rejection) -> dict[str, Any]:

@@ -27,6 +27,7 @@ class Variant:
     name: str
     rule: str
     description: str
+    consequences: tuple[str, ...] = ()
 
 
 class Registry:
@@ -35,13 +36,18 @@ class Registry:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[Variant, type[Reference]]] = {}
 
-    def add(self, name: str, rule: str, description: str) -> Callable[[R], R]:
-        """Class decorator: register the decorated `Reference` subclass as variant `name`."""
+    def add(
+        self, name: str, rule: str, description: str, consequences: tuple[str, ...] = ()
+    ) -> Callable[[R], R]:
+        """Class decorator: register the decorated `Reference` subclass as variant `name`,
+        which breaks `rule` and, unavoidably, the `consequences` (an error body that is not
+        the envelope hides the lock message C11 reads)."""
 
         def register(behaviour: R) -> R:
             if name in self.entries:
                 raise ValueError(f"variant name={name!r} is declared twice")
-            self.entries[name] = (Variant(name, rule, description), behaviour)
+            variant = Variant(name, rule, description, consequences)
+            self.entries[name] = (variant, behaviour)
             return behaviour
 
         return register
