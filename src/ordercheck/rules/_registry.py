@@ -2,49 +2,36 @@
 
 from __future__ import annotations
 
+import pkgutil
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cache
+from importlib import import_module
 from types import ModuleType
 
 from ordercheck.errors import SpecError
 from ordercheck.results import RuleViolation
-from ordercheck.rules import (
-    c01_no_server_error,
-    c02_json_envelope,
-    c03_status_code_matches,
-    c04_allowed_status,
-    c05_valid_payload_accepted,
-    c06_invalid_payload_rejected,
-    c07_echo_merchant_order_id,
-    c08_payment_fields_match_method,
-    c09_distinct_order_ids,
-    c10_idempotent_replay,
-    c11_lock_under_concurrency,
-    c12_auth_enforced,
-    c13_unique_request_id,
-    c14_latency_budget,
-)
 from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import ContractRule
 from ordercheck.spec import Spec, load_spec
 
-RULE_MODULES: tuple[ModuleType, ...] = (
-    c01_no_server_error,
-    c02_json_envelope,
-    c03_status_code_matches,
-    c04_allowed_status,
-    c05_valid_payload_accepted,
-    c06_invalid_payload_rejected,
-    c07_echo_merchant_order_id,
-    c08_payment_fields_match_method,
-    c09_distinct_order_ids,
-    c10_idempotent_replay,
-    c11_lock_under_concurrency,
-    c12_auth_enforced,
-    c13_unique_request_id,
-    c14_latency_budget,
-)
+# c01_no_server_error ... c14_latency_budget: found by name, so a new rule is a new module.
+_RULE_MODULE_NAME = re.compile(r"c[0-9]{2}_[a-z0-9_]+")
+
+
+def _rule_modules() -> tuple[ModuleType, ...]:
+    """The rule modules of this package, in file-name (and so rule-number) order."""
+    package = import_module("ordercheck.rules")
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if _RULE_MODULE_NAME.fullmatch(info.name)
+    )
+    return tuple(import_module(f"ordercheck.rules.{name}") for name in names)
+
+
+RULE_MODULES: tuple[ModuleType, ...] = _rule_modules()
 
 
 @cache
