@@ -576,3 +576,30 @@ def test_reports_package_exports_exactly_its_public_api() -> None:
     assert public == set(reports.__all__)
     assert {"write_json", "load_report", "junit_cases", "write_junit", "write_html"} <= public
     assert {"write_all", "ReportPaths"} <= public
+
+
+def test_every_report_records_what_a_green_run_needs_to_be_repeated() -> None:
+    """Catalogue, coupons, declared rejections, profile and seed are in report.json, the
+    HTML facts and the JUnit properties; so is accepting unexercised rules."""
+    recorded = {
+        "profile": "strict",
+        "seed": 9,
+        "max_examples": 20,
+        "sku_catalog": ["117004", "225818"],
+        "coupons": ["SAVE10"],
+        "allow_rejection": "out of stock",
+        "accept_unexercised": True,
+    }
+    result = replace(clean_run(), settings=recorded, accept_unexercised=True)
+    assert json.loads(render_json(result))["settings"] == recorded
+    page = render_html(result)
+    for shown in ("117004, 225818", "SAVE10", "out of stock", "Unexercised rules"):
+        assert shown in page
+    properties = {
+        p.get("name"): p.get("value")
+        for p in _junit_root(result).findall("./testsuite/properties/property")
+    }
+    assert properties["sku_catalog"] == "117004,225818"
+    assert properties["coupons"] == "SAVE10"
+    assert properties["allow_rejection"] == "out of stock"
+    assert properties["accept_unexercised"] == "true"

@@ -62,7 +62,27 @@ def _facts(result: RunResult) -> list[tuple[str, str, str]]:
         ("started", "Started", _when(result.started_at)),
         ("duration", "Duration", fmt_duration(result.duration_s)),
         ("requests", "Requests", f"{result.requests:,}"),
+        *_setting_facts(result),
     ]
+
+
+def _setting_facts(result: RunResult) -> list[tuple[str, str, str]]:
+    """What a green run needs to be repeated, beyond profile and seed: the user's catalogue,
+    coupons, declared rejections, and whether unexercised rules were accepted."""
+    settings = result.settings
+    facts = []
+    for key, label in (("sku_catalog", "SKU catalogue"), ("coupons", "Coupons")):
+        values = settings.get(key)
+        if values:
+            shown = ", ".join(values[:5]) + (
+                f" and {len(values) - 5} more" if len(values) > 5 else ""
+            )
+            facts.append((key.replace("_", "-"), label, shown))
+    if settings.get("allow_rejection"):
+        facts.append(("allow-rejection", "Declared rejections", str(settings["allow_rejection"])))
+    if result.accept_unexercised:
+        facts.append(("accept-unexercised", "Unexercised rules", "accepted"))
+    return facts
 
 
 # The banner's class and glyph per verdict: a pass, a fail, and "we could not tell".

@@ -58,6 +58,12 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "warnings": ", ".join(warnings) or "none",
         "accept_unexercised": str(result.accept_unexercised).lower(),
     }
+    for key in ("sku_catalog", "coupons"):
+        values = result.settings.get(key)
+        if values:
+            properties[key] = ",".join(values)
+    if result.settings.get("allow_rejection"):
+        properties["allow_rejection"] = str(result.settings["allow_rejection"])
     return properties
 
 
