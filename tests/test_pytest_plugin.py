@@ -165,7 +165,8 @@ def test_broken_echo_fails_c7_alone_with_a_reproduction(project: pytest.Pytester
 @pytest.mark.slow
 def test_xdist_run_agrees_with_the_serial_run(project: pytest.Pytester) -> None:
     """Against accepts_missing_mobile only C6 fails, and `-n 2` gives every item the same
-    outcome as the serial run (each worker fuzzes its own embedded server)."""
+    outcome as the serial run, with the campaign split between the workers: together they
+    send about what one process sends, not twice as much."""
     broken = (*EMBEDDED, "--ordercheck-variant=accepts_missing_mobile")
     serial = project.runpytest_subprocess(*broken, "--junitxml=serial.xml")
     parallel = project.runpytest_subprocess(*broken, "-p", "xdist", "-n", "2", "--junitxml=n2.xml")
@@ -177,6 +178,26 @@ def test_xdist_run_agrees_with_the_serial_run(project: pytest.Pytester) -> None:
     expected = every_rule(C6="failure")
     assert junit_outcomes(project.path / "serial.xml") == expected
     assert junit_outcomes(project.path / "n2.xml") == expected
+    one, split = campaign_requests(serial), campaign_requests(parallel)
+    assert one * 0.8 <= split <= one * 1.2 + 10, (one, split)
+
+
+def campaign_requests(result: pytest.RunResult) -> int:
+    """The request count of the campaign summary line the plugin prints."""
+    (line,) = [line for line in result.stdout.lines if line.startswith("ordercheck: ")]
+    return int(re.search(r"(\d+) requests", line).group(1))  # type: ignore[union-attr]
+
+
+def test_selecting_one_rule_runs_only_what_it_needs(project: pytest.Pytester) -> None:
+    """`-k C10` runs C10's sequence and the order it builds on, not the whole campaign, and
+    the same under `-n 2`."""
+    full = project.runpytest_subprocess(*EMBEDDED)
+    alone = project.runpytest_subprocess(*EMBEDDED, "-k", "C10")
+    split = project.runpytest_subprocess(*EMBEDDED, "-k", "C10", "-p", "xdist", "-n", "2")
+    assert (full.ret, alone.ret, split.ret) == (0, 0, 0)
+    alone.assert_outcomes(passed=1, deselected=13)
+    assert campaign_requests(alone) < 12 < campaign_requests(full)
+    assert campaign_requests(split) == campaign_requests(alone)
 
 
 EXCHANGE = [rule.id for rule in RULES if rule.scope == "exchange"]

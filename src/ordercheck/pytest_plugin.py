@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 _RESULT = pytest.StashKey["RunResult"]()
 _ERROR = pytest.StashKey[str]()
+_SELECTED = pytest.StashKey[list[str]]()
+_SUMMARY = pytest.StashKey[str]()
 PREFIX = "--ordercheck-"
 
 
@@ -69,6 +71,80 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ordercheck: a contract rule checked by ordercheck")
     config.addinivalue_line("markers", "ordercheck_exchange: a rule one exchange can break")
     config.addinivalue_line("markers", "ordercheck_sequence: a rule that needs a sequence")
+    if not _enabled(config):
+        return
+    from ordercheck import pytest_campaign
+    from ordercheck.errors import OrdercheckError
+
+    if pytest_campaign.local_workers(config):
+        try:
+            pytest_campaign.start_controller(config, fuzz_config(config))
+        except OrdercheckError as error:
+            raise pytest.UsageError(f"ordercheck could not run: {error}") from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _enabled(config):
+        from ordercheck import pytest_campaign
+
+        pytest_campaign.stop_controller(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: give each local worker the shared run (directory, identity, server)."""
+    if _enabled(node.config):
+        from ordercheck import pytest_campaign
+
+        shared = pytest_campaign.node_input(node.config)
+        if shared is not None:
+            node.workerinput[pytest_campaign.SHARE_INPUT] = shared
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker hands its campaign's summary to the xdist controller, which prints it."""
+    config = session.config
+    result = config.stash.get(_RESULT, None)
+    if result is not None and hasattr(config, "workeroutput"):
+        config.workeroutput["ordercheck"] = _summary(result)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: keep the summary a worker handed back."""
+    summary = getattr(node, "workeroutput", {}).get("ordercheck")
+    if summary is not None:
+        node.config.stash[_SUMMARY] = summary
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line on what the campaign did: verdict, requests, and where orders went."""
+    result = config.stash.get(_RESULT, None)
+    summary = _summary(result) if result is not None else config.stash.get(_SUMMARY, None)
+    if summary is not None:
+        terminalreporter.write_line(summary)
+
+
+def _summary(result: RunResult) -> str:
+    judged = sum(1 for rule in result.rules if rule.checks)
+    return (
+        f"ordercheck: {result.verdict} · {result.requests} requests · {judged} rules judged · "
+        f"orders created under prefix {result.order_prefix}"
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the selected rules; a worker of a shared run does its share now, whether or not
+    it was given a rule item, so the others are not left waiting for it."""
+    config = session.config
+    if not _enabled(config):
+        return
+    config.stash[_SELECTED] = [i.rule.id for i in session.items if isinstance(i, RuleItem)]
+    from ordercheck import pytest_campaign
+
+    shared = pytest_campaign.worker_share(config)
+    if shared is not None and config.stash[_SELECTED] and not config.option.collectonly:
+        _run_once(config)
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -124,21 +200,34 @@ def pytest_make_collect_report(
     return report
 
 
+def _run_once(config: pytest.Config) -> None:
+    """The campaign behind the rule items, once per process (see `ordercheck.pytest_campaign`
+    for how xdist workers share it), narrowed to the selected rules."""
+    stash = config.stash
+    if _RESULT in stash or _ERROR in stash:
+        return
+    from ordercheck import pytest_campaign
+    from ordercheck.errors import OrdercheckError
+
+    selected = stash.get(_SELECTED, None)
+    try:
+        stash[_RESULT] = pytest_campaign.run_campaign(
+            fuzz_config(config),
+            selected,
+            pytest_campaign.worker_share(config),
+        )
+    except OrdercheckError as error:
+        stash[_ERROR] = f"ordercheck could not run: {error}"
+
+
 def _campaign(item: RuleItem) -> RunResult:
-    """The fuzzing run behind every rule item: once per process (each xdist worker runs its
-    own, against its own embedded server when embedded), so no state is shared.
+    """The campaign's result for a rule item.
 
     A run that cannot start (an unreachable target, a bad option) checked no rule, so none
     can be said to have failed: the session stops, and pytest exits 2 ("interrupted"), the
     code `ordercheck fuzz` gives; xdist workers pass the stop on to the controller."""
+    _run_once(item.config)
     stash = item.config.stash
-    if _RESULT not in stash and _ERROR not in stash:
-        from ordercheck.errors import OrdercheckError
-
-        try:
-            stash[_RESULT] = _run(item.config)
-        except OrdercheckError as error:
-            stash[_ERROR] = f"ordercheck could not run: {error}"
     if _ERROR in stash:
         item.session.shouldstop = stash[_ERROR]
         pytest.fail(stash[_ERROR], pytrace=False)
@@ -156,12 +245,6 @@ def fuzz_config(config: pytest.Config) -> FuzzConfig:
     if arguments.get("base_url"):
         arguments["variant"] = None  # the broken variants are embedded servers only
     return FuzzConfig(**arguments)
-
-
-def _run(config: pytest.Config) -> RunResult:
-    from ordercheck.fuzz import run_fuzz
-
-    return run_fuzz(fuzz_config(config))
 
 
 def _failure_text(result: RunResult, rule_id: str) -> str:

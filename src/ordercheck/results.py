@@ -174,6 +174,16 @@ class RuleViolation:
     def curl(self) -> str | None:
         return None if self.exchange is None else self.exchange.curl()
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RuleViolation:
+        """A violation from its ``report.json`` form (derived keys such as ``curl`` ignored)."""
+        exchange = data.get("exchange")
+        return cls(
+            **{k: v for k, v in data.items() if k not in ("exchange", "curl", "consequences")},
+            exchange=None if exchange is None else Exchange(**exchange),
+            consequences=tuple(data.get("consequences", ())),
+        )
+
     @property
     def cause_key(self) -> tuple[str, str]:
         """What tells two causes of one rule apart: the rule and its cause (else title)."""
@@ -277,14 +287,7 @@ class RunResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
         """Rebuild a result from ``report.json`` (derived keys are ignored)."""
-        findings = [
-            RuleViolation(
-                **{k: v for k, v in f.items() if k not in ("exchange", "curl", "consequences")},
-                exchange=None if f.get("exchange") is None else Exchange(**f["exchange"]),
-                consequences=tuple(f.get("consequences", ())),
-            )
-            for f in data["findings"]
-        ]
+        findings = [RuleViolation.from_dict(f) for f in data["findings"]]
         rules = [
             RuleOutcome(**{k: v for k, v in r.items() if k != "status"}) for r in data["rules"]
         ]

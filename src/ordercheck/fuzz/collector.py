@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ordercheck.fuzz.client import Judged
@@ -148,6 +148,62 @@ class Collector:
                 state.failures += 1
             for broken in judgement.violations:
                 self._cause(self._attached(broken, judgement.evidence))
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything this collector holds, as plain data: one process's part of a run that
+        several processes share (`absorb` merges the parts)."""
+        with self._lock:
+            return {
+                "rules": {rule: vars(state) for rule, state in self._rules.items()},
+                "causes": [
+                    {
+                        "first": asdict(cause.first),
+                        "count": cause.count,
+                        "minimal": None if cause.minimal is None else asdict(cause.minimal),
+                        "consequences": sorted(cause.consequences),
+                    }
+                    for cause in self._causes.values()
+                ],
+                "requests": self.requests,
+                "latencies_ms": self.latencies_ms,
+                "request_ids": dict(self.request_ids),
+                "order_owners": {k: sorted(v) for k, v in self.order_owners.items()},
+                "error_messages": dict(self.error_messages),
+                "statuses": {str(k): v for k, v in self.statuses.items()},
+                "constraints": dict(self.constraints),
+            }
+
+    def absorb(self, part: dict[str, Any]) -> None:
+        """Add another process's `snapshot` of the same run to this one."""
+        with self._lock:
+            for rule, state in part["rules"].items():
+                mine = self._rules[rule]
+                mine.checks += state["checks"]
+                mine.failures += state["failures"]
+                mine.reason = mine.reason or state["reason"]
+            for data in part["causes"]:
+                first = RuleViolation.from_dict(data["first"])
+                cause = self._causes.setdefault(first.cause_key, _Cause(first))
+                cause.count += data["count"]
+                cause.consequences.update(data["consequences"])
+                if cause.minimal is None and data["minimal"] is not None:
+                    cause.minimal = RuleViolation.from_dict(data["minimal"])
+            self.requests += part["requests"]
+            self.latencies_ms += part["latencies_ms"]
+            self.request_ids.update(part["request_ids"])
+            for order_id, owners in part["order_owners"].items():
+                self.order_owners[order_id].update(owners)
+            self.error_messages.update(part["error_messages"])
+            self.statuses.update({int(k): v for k, v in part["statuses"].items()})
+            self.constraints.update(part["constraints"])
+
+    def judge_whole_run(self) -> None:
+        """Each rule's judgement over everything the run saw (unique request ids, order ids
+        never shared, the latency percentile), once every exchange is in."""
+        for rule in registry(self.spec).values():
+            judgement = rule.finish(self)
+            if judgement is not None:
+                self.judge(rule.id, judgement)
 
     def unjudged(self, rule: str, reason: str) -> None:
         """`rule` could not be judged (this time), and why: the first reason is kept."""

@@ -22,7 +22,9 @@ from ordercheck.spec import OPERATION_PATH, PROFILES, Profile, check_profile
 
 DEFAULT_PROFILE: Profile = "default"
 DEFAULT_MAX_EXAMPLES = 50
-DEFAULT_WORKERS = 1
+# Units of a run in flight at once: a server that spends 50 ms on an order is kept busy four
+# orders at a time (--workers 1 runs them strictly in turn; --rate-limit caps the rate).
+DEFAULT_WORKERS = 4
 DEFAULT_LATENCY_BUDGET_MS = 2000.0
 DEFAULT_BURST_SIZE = 8
 DEFAULT_TIMEOUT_S = 10.0
@@ -126,7 +128,8 @@ class FuzzConfig:
     seed: int | None = option(None, "Repeat a run's payloads exactly.", kind="int", metavar="S")
     workers: int = option(
         DEFAULT_WORKERS,
-        f"Payload stages run side by side on this many threads (at most {MAX_WORKERS}).",
+        f"Units of the run (payload stages, sequences) in flight at once, on threads "
+        f"(1: strictly in turn; at most {MAX_WORKERS}).",
         kind="int",
         metavar="N",
     )

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 from ordercheck.errors import TargetError
+from ordercheck.fuzz.campaign import Unit, for_rules, plan, run_units
 from ordercheck.fuzz.client import Client
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
-from ordercheck.fuzz.order_ids import OrderIds, admitted_styles
-from ordercheck.fuzz.payload_stages import PayloadStage, StageRunner
+from ordercheck.fuzz.order_ids import OrderIds
+from ordercheck.fuzz.payload_stages import StageRunner
 from ordercheck.fuzz.progress import Progress
 from ordercheck.fuzz.sequences import RunSession
+from ordercheck.fuzz.sharing import Share, gather, my_units, publish, publish_failure
 from ordercheck.results import Exchange, RunResult, Target
+from ordercheck.rules import registry
 from ordercheck.spec import Spec, load_spec
 
 
@@ -53,78 +57,19 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
         yield base_url, True
 
 
-def payload_stages(
-    config: FuzzConfig, spec: Spec, prefix: str
-) -> list[tuple[str, list[PayloadStage]]]:
-    """Valid, echo, edge-case and rule-breaking payloads, from ordercheck's strategies, by
-    stage.
-
-    The echo stage sends one valid order per id shape the profile admits (C7 is only proven
-    for the ids tried).  The invalid stage sweeps the constraints and the kinds of value
-    that break each (a boolean for an integer, null, a number for a string, one past a
-    bound, a trailing newline, thousands of digits...): every pair gets its share of the
-    budget, at least one payload, so the default budget breaks every constraint every way.
-    Every stage uses only the user's SKUs and coupons, where given, except where the
-    constraint broken is about them.
-    """
-    from ordercheck.strategies import (
-        breakable_rules,
-        edge_case_orders,
-        invalid_orders,
-        orders,
-        violation_kinds,
-    )
-
-    budget, profile = config.max_examples, config.profile
-    skus, coupons = config.sku_ids, config.coupons
-    pairs = [
-        (rule, kind)
-        for rule in breakable_rules(profile=profile)
-        for kind in violation_kinds(rule, profile=profile)
-    ]
-    per_pair = max(1, budget // max(1, len(pairs)))
-    valid = orders(profile=profile, sku_ids=skus, coupons=coupons)
-    echo = [
-        PayloadStage("echo", valid, 1, id_style=style, id_limit=limit)
-        for style, limit in admitted_styles(spec, profile, prefix).items()
-    ]
-    return [
-        ("valid", [PayloadStage("valid", valid, budget)]),
-        ("echo", echo),
-        (
-            "edge",
-            [
-                PayloadStage(
-                    "edge",
-                    edge_case_orders(profile=profile, sku_ids=skus, coupons=coupons),
-                    max(5, budget // 2),
-                )
-            ],
-        ),
-        (
-            "invalid",
-            [
-                PayloadStage(
-                    "invalid",
-                    invalid_orders(
-                        profile=profile, rule=rule, kind=kind, sku_ids=skus, coupons=coupons
-                    ),
-                    per_pair,
-                )
-                for rule, kind in pairs
-            ],
-        ),
-    ]
-
-
 def run_fuzz(
     config: FuzzConfig,
     *,
     spec: Spec | None = None,
     progress: Progress | None = None,
     on_dry_run: Callable[[Exchange], None] | None = None,
+    rules: Collection[str] | None = None,
+    share: Share | None = None,
 ) -> RunResult:
     """Fuzz the target of `config` and return what happened.
+
+    `rules` narrows the run to what those rules need (the others stay unexercised);
+    `share` makes this process one part of a run several processes share.
 
     >>> result = run_fuzz(FuzzConfig(max_examples=5))  # doctest: +SKIP
     >>> result.verdict  # doctest: +SKIP
@@ -132,14 +77,13 @@ def run_fuzz(
     """
     spec = spec or load_spec()
     progress = progress or Progress(quiet=True)
-    run_id, prefix = new_run_id(), new_order_prefix()
+    if share is None:
+        run_id, prefix, own_prefix = new_run_id(), new_order_prefix(), None
+    else:
+        run_id, prefix, own_prefix = share.run_id, share.prefix, f"{share.prefix}w{share.index}-"
     started, clock = datetime.now(UTC), time.monotonic()
-    collector = Collector(
-        spec,
-        latency_budget_ms=config.latency_budget_ms,
-        latency_is_error=config.fail_on_latency,
-    )
-    ids = OrderIds(prefix)
+    collector = _collector(spec, config)
+    ids = OrderIds(own_prefix or prefix)
     with target_url(config) as (base_url, embedded):
         client = Client(spec, config, base_url)
         if not config.dry_run:
@@ -152,18 +96,19 @@ def run_fuzz(
         def tick() -> None:
             progress.exchange(collector.failing_checks)
 
-        runner = StageRunner(
-            client, collector, config, ids, tick, on_dry_run if config.dry_run else None
-        )
-        stages = payload_stages(config, spec, prefix)
-        _run_payload_stages(runner, stages, config.workers, progress)
-        progress.start_phase("malformed")
-        runner.run_malformed()
+        dry_run = on_dry_run if config.dry_run else None
+        runner = StageRunner(client, collector, config, ids, tick, dry_run)
+        session = RunSession(client, collector, config, ids, _candidates(config), tick)
+        units = _units(config, spec, prefix, rules, share)
+        progress.start_phase("campaign")
+        if share is None:
+            run_units(units, partial(_execute, runner, session), config.workers)
+        else:
+            execute = partial(_execute, runner, session)
+            collector = _shared(units, execute, collector, config, share)
         progress.end_phase()
         if not config.dry_run:
-            progress.start_phase("sequences")
-            RunSession(client, collector, config, ids, tick).run_all()
-            progress.end_phase()
+            collector.judge_whole_run()
         progress.finish()
         _refuse_a_wrong_path(collector, client)
         return collector.result(
@@ -171,6 +116,69 @@ def run_fuzz(
                 run_id, started, time.monotonic() - clock, base_url, config, embedded, prefix
             )
         )
+
+
+def _collector(spec: Spec, config: FuzzConfig) -> Collector:
+    return Collector(
+        spec, latency_budget_ms=config.latency_budget_ms, latency_is_error=config.fail_on_latency
+    )
+
+
+def _units(
+    config: FuzzConfig, spec: Spec, prefix: str, rules: Collection[str] | None, share: Share | None
+) -> list[Unit]:
+    """The plan, narrowed to `rules` and to this process's share; a dry run sends no
+    sequence (it has no answers to build one on)."""
+    units = plan(config, spec, prefix)
+    if rules is not None:
+        units = for_rules(units, [registry(spec)[rule] for rule in rules])
+    if share is not None:
+        units = my_units(units, share)
+    return [unit for unit in units if not (config.dry_run and unit.rule)]
+
+
+def _shared(
+    units: list[Unit],
+    execute: Callable[[Unit], None],
+    mine: Collector,
+    config: FuzzConfig,
+    share: Share,
+) -> Collector:
+    """Run this process's units, publish what it saw, and merge every process's part into
+    one collector (its own part included), as a single process would have filled it."""
+    try:
+        run_units(units, execute, config.workers)
+        publish(share, mine.snapshot())
+    except BaseException as error:
+        publish_failure(share, f"{type(error).__name__}: {error}")
+        raise
+    merged = _collector(mine.spec, config)
+    for part in gather(share):
+        merged.absorb(part)
+    return merged
+
+
+def _execute(runner: StageRunner, session: RunSession, unit: Unit) -> None:
+    """Run one unit of the plan."""
+    if unit.stage is not None:
+        runner.run(unit.stage)
+    elif unit.rule is not None:
+        unit.rule.run(session)
+    else:
+        runner.run_malformed()
+
+
+def _candidates(config: FuzzConfig) -> Callable[[], Iterator[dict[str, Any]]]:
+    """Valid orders (the user's SKUs and coupons) a sequence may build on when the run has
+    none accepted yet; repeatable by the run's seed."""
+
+    def draw() -> Iterator[dict[str, Any]]:
+        from ordercheck.strategies import orders, samples
+
+        strategy = orders(profile=config.profile, sku_ids=config.sku_ids, coupons=config.coupons)
+        yield from samples(strategy, seed=config.seed or 0)
+
+    return draw
 
 
 def _refuse_a_wrong_path(collector: Collector, client: Client) -> None:
@@ -181,27 +189,6 @@ def _refuse_a_wrong_path(collector: Collector, client: Client) -> None:
             f"every request to {client.url_for(client.config.merchant_id)} got HTTP 404: "
             "check --path (the Create Order operation's path template)"
         )
-
-
-def _run_payload_stages(
-    runner: StageRunner,
-    stages: list[tuple[str, list[PayloadStage]]],
-    workers: int,
-    progress: Progress,
-) -> None:
-    if workers == 1:
-        for name, group in stages:
-            progress.start_phase(name)
-            for stage in group:
-                runner.run(stage)
-            progress.end_phase()
-        return
-    progress.start_phase("payloads")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [pool.submit(runner.run, stage) for _, group in stages for stage in group]
-        for job in jobs:
-            job.result()
-    progress.end_phase()
 
 
 def _run_fields(

@@ -1,35 +1,43 @@
-"""The session the sequence rules run in (C9 to C12), and the rules over the whole run.
+"""The session the sequence rules run in (C9 to C12).
 
 The rules themselves live in `ordercheck.rules`; this module gives them a `Session`: sending
 through the run's client (every response judged by the exchange rules and recorded like any
-other), fresh prefixed ``merchant_order_id``s, and payloads the target accepted earlier (a
-real server's business rules already agreed to them) to build on.
+other), fresh prefixed ``merchant_order_id``s, and an order the target accepted to build on:
+one the run's valid stages had accepted (a real server's business rules already agreed to
+it), else one the session sends itself, so a sequence run on its own (``-k C10``, or one
+process of a split run) still has its order.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ordercheck.fuzz.client import Client
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.order_ids import OrderIds
-from ordercheck.rules import KEEP, Expect, Expectation, Judgement, Observation, registry
+from ordercheck.rules import KEEP, Expect, Expectation, Judgement, Observation
+
+# How many valid orders a session tries, when the run had none accepted, to find one.
+TEMPLATE_TRIES = 3
 
 
 @dataclass
 class RunSession:
-    """A `ordercheck.rules.Session` over one client, counted into one collector."""
+    """A `ordercheck.rules.Session` over one client, counted into one collector.
+
+    `candidates` gives valid orders to try when the run has none accepted yet."""
 
     client: Client
     collector: Collector
     config: FuzzConfig
     ids: OrderIds
+    candidates: Callable[[], Iterable[dict[str, Any]]]
     on_exchange: Callable[[], None] = lambda: None
+    _template_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def merchant_id(self) -> str:
@@ -43,27 +51,12 @@ class RunSession:
     def burst_size(self) -> int:
         return self.config.burst_size
 
-    @property
-    def request_ids(self) -> Counter[str]:
-        return self.collector.request_ids
-
-    @property
-    def order_owners(self) -> Mapping[str, set[str]]:
-        return self.collector.order_owners
-
-    @property
-    def latencies_ms(self) -> Sequence[float]:
-        return self.collector.latencies_ms
-
-    @property
-    def latency_budget_ms(self) -> float:
-        return self.config.latency_budget_ms
-
-    @property
-    def latency_is_error(self) -> bool:
-        return self.config.fail_on_latency
-
     def template(self) -> dict[str, Any] | None:
+        with self._template_lock:
+            if not self.collector.accepted:
+                for candidate, _ in zip(self.candidates(), range(TEMPLATE_TRIES), strict=False):
+                    if self.send(self.fresh(candidate), "valid").order_id is not None:
+                        break
         accepted = self.collector.accepted
         return dict(accepted[0]) if accepted else None
 
@@ -108,13 +101,3 @@ class RunSession:
 
     def unjudged(self, rule: str, reason: str) -> None:
         self.collector.unjudged(rule, reason)
-
-    def run_all(self) -> None:
-        """Every rule's sequence, then every judgement over the whole run, in spec order."""
-        rules = list(registry(self.client.judging.spec).values())
-        for rule in rules:
-            rule.run(self)
-        for rule in rules:
-            judgement = rule.finish(self)
-            if judgement is not None:
-                self.judge(rule.id, judgement)

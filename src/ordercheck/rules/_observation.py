@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from ordercheck.results import Exchange
-from ordercheck.spec import Profile, Spec, load_spec
+from ordercheck.spec import Profile, Spec, envelope_profile, load_spec
 from ordercheck.validators import ConstraintViolation, EnvelopeValidator, RequestValidator
 
 # Why a request was sent, which decides the rules that judge its response:
@@ -57,8 +57,7 @@ class Judging:
     def envelopes(self) -> EnvelopeValidator:
         """The envelope's shape binds in every profile (C2): its required fields are
         inferred, so under ``documented`` the envelope is still checked as ``default``."""
-        profile: Profile = "default" if self.profile == "documented" else self.profile
-        return EnvelopeValidator(profile, self.spec)
+        return EnvelopeValidator(envelope_profile(self.profile), self.spec)
 
     @cached_property
     def requests(self) -> RequestValidator:

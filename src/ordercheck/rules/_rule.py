@@ -94,7 +94,7 @@ class RunRecord(Protocol):
     def latency_is_error(self) -> bool: ...
 
 
-class Session(RunRecord, Protocol):
+class Session(Protocol):
     """What a sequence rule can do: send requests (each judged by the exchange rules and
     recorded like any other) and hand in its own judgement."""
 
@@ -151,6 +151,14 @@ class ContractRule:
     @property
     def judges_exchanges(self) -> bool:
         return hasattr(self.module, "check")
+
+    @property
+    def runs_sequence(self) -> bool:
+        return hasattr(self.module, "run")
+
+    @property
+    def judges_whole_run(self) -> bool:
+        return hasattr(self.module, "finish")
 
     @property
     def needs(self) -> str:

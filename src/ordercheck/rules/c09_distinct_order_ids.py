@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from ordercheck.results import RuleViolation
-from ordercheck.rules._rule import Judgement, Session, violation
+from ordercheck.rules._rule import Judgement, RunRecord, Session, violation
 from ordercheck.rules._sequence import template
 
 ID = "C9"
 
 
 def run(session: Session) -> None:
-    """Three identical orders under different ids get different order_ids; and no order_id
-    seen in the whole run belongs to two merchant_order_ids."""
+    """Three identical orders under different ids get different order_ids."""
     base = template(session, ID)
     if base is None:
         return
@@ -29,15 +28,23 @@ def run(session: Session) -> None:
                 f"identical orders with different merchant_order_ids got order_ids {order_ids}",
             )
         )
-    for order_id, owners in session.order_owners.items():
+    session.judge(ID, Judgement(tuple(found), sent[-1]))
+
+
+def finish(record: RunRecord) -> Judgement | None:
+    """No order_id seen in the whole run answered two merchant_order_ids."""
+    if not record.order_owners:
+        return None
+    for order_id, owners in record.order_owners.items():
         if len(owners) > 1:
-            found.append(
-                violation(
-                    ID,
-                    "order_id shared",
-                    f"order_id {order_id} was returned for "
-                    f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
+            return Judgement(
+                (
+                    violation(
+                        ID,
+                        "order_id shared",
+                        f"order_id {order_id} was returned for "
+                        f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
+                    ),
                 )
             )
-            break
-    session.judge(ID, Judgement(tuple(found), sent[-1]))
+    return Judgement()

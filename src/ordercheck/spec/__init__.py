@@ -13,6 +13,7 @@ from ordercheck.spec._profiles import (
     Profile,
     check_profile,
     compile_for_levels,
+    envelope_profile,
 )
 from ordercheck.spec._rules import Rule, RuleCatalogue
 
@@ -31,5 +32,6 @@ __all__ = [
     "bundled_spec_text",
     "check_profile",
     "compile_for_levels",
+    "envelope_profile",
     "load_spec",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ordercheck.spec import Level, Profile, Spec
+from ordercheck.spec import Level, Profile, Spec, envelope_profile
 from ordercheck.strategies._internal import indian_data as data
 from ordercheck.strategies._internal.constraints import Shape
 from ordercheck.strategies._internal.order_realism import merchant_order_ids
@@ -201,8 +201,9 @@ def broken_envelopes(
 ) -> st.SearchStrategy[InvalidResponse]:
     """Bodies that break exactly one rule of the success or the error envelope that is an
     error under `profile` (``data:required``, ``is_success:const``, ``status_code:minimum``...),
-    each with the rule, its path and level, and the status to pair it with."""
-    return _broken(model_for(spec), profile_argument(profile))
+    each with the rule, its path and level, and the status to pair it with.  Envelopes are
+    held to `envelope_profile(profile)`: their shape binds in every profile."""
+    return _broken(model_for(spec), envelope_profile(profile_argument(profile)))
 
 
 @cache

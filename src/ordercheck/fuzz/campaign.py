@@ -1,0 +1,132 @@
+"""A fuzzing run as a list of units, and the order they go in.
+
+A unit is one self-contained piece of a run: a payload stage (valid orders, one id shape,
+edge cases, one constraint broken one way), the malformed bodies, or one rule's sequence.
+Listing them makes two things possible:
+
+- **The first failure comes early.**  A one-order probe of valid payloads goes first (it
+  finds most defects of accepted orders, and gives the sequences an order to build on); the
+  sequences follow at once, then the cheap stages (malformed bodies, every constraint broken
+  once), then the deep ones.  With ``--workers N`` the units run on N threads in that
+  order, so a server that spends 50 ms on each order is kept busy N orders at a time.
+- **A run can be split.**  The plan is deterministic, so processes that share a run (pytest
+  workers) each take their own units and the results merge (`fuzz.sharing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.fuzz.order_ids import admitted_styles
+from ordercheck.fuzz.payload_stages import PayloadStage
+from ordercheck.rules import ContractRule, registry
+from ordercheck.spec import Spec
+
+UnitKind = Literal["stage", "malformed", "sequence"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of a run: a payload stage, the malformed bodies, or one rule's sequence."""
+
+    name: str
+    kind: UnitKind
+    stage: PayloadStage | None = None
+    rule: ContractRule | None = None
+
+
+def plan(config: FuzzConfig, spec: Spec, prefix: str) -> list[Unit]:
+    """Every unit of a run, in the order they go: the valid probe, the sequences, the
+    malformed bodies, every (constraint, kind) pair, the id shapes, the rest of the valid
+    orders, the edge cases."""
+    from ordercheck.strategies import (
+        breakable_rules,
+        edge_case_orders,
+        invalid_orders,
+        orders,
+        violation_kinds,
+    )
+
+    budget, profile = config.max_examples, config.profile
+    skus, coupons = config.sku_ids, config.coupons
+    valid = orders(profile=profile, sku_ids=skus, coupons=coupons)
+    pairs = [
+        (rule, kind)
+        for rule in breakable_rules(profile=profile)
+        for kind in violation_kinds(rule, profile=profile)
+    ]
+    per_pair = max(1, budget // max(1, len(pairs)))
+    units = [Unit("valid probe", "stage", PayloadStage("valid", valid, 1))]
+    units += [
+        Unit(f"sequence {rule.id}", "sequence", rule=rule)
+        for rule in registry(spec).values()
+        if rule.runs_sequence
+    ]
+    units.append(Unit("malformed bodies", "malformed"))
+    units += [
+        Unit(
+            f"invalid {rule} ({kind})",
+            "stage",
+            PayloadStage(
+                "invalid",
+                invalid_orders(
+                    profile=profile, rule=rule, kind=kind, sku_ids=skus, coupons=coupons
+                ),
+                per_pair,
+            ),
+        )
+        for rule, kind in pairs
+    ]
+    units += [
+        Unit(f"echo ({style})", "stage", PayloadStage("echo", valid, 1, style, limit))
+        for style, limit in admitted_styles(spec, profile, prefix).items()
+    ]
+    if budget > 1:
+        units.append(Unit("valid", "stage", PayloadStage("valid", valid, budget - 1)))
+    edge = edge_case_orders(profile=profile, sku_ids=skus, coupons=coupons)
+    units.append(Unit("edge", "stage", PayloadStage("edge", edge, max(5, budget // 2))))
+    return units
+
+
+def for_rules(units: Sequence[Unit], rules: Collection[ContractRule]) -> list[Unit]:
+    """The units `rules` need, and no others (``pytest -k C10`` runs C10's sequence alone):
+    a rule's own sequence; and every payload stage for a rule that judges exchanges, or
+    whose judgement over the whole run is about all of them (the latency percentile)."""
+    sequences = {rule.id for rule in rules if rule.runs_sequence}
+    stages = any(
+        rule.judges_exchanges or (rule.judges_whole_run and not rule.runs_sequence)
+        for rule in rules
+    )
+    return [
+        unit
+        for unit in units
+        if (unit.rule is not None and unit.rule.id in sequences) or (unit.rule is None and stages)
+    ]
+
+
+def run_units(units: Sequence[Unit], execute: Callable[[Unit], None], workers: int) -> None:
+    """Run every unit, `workers` at a time, in the plan's order (one worker: strictly in
+    turn).  The valid probe finishes before anything else starts, so the sequences have an
+    accepted order to build on; an error in any unit is raised once all have stopped."""
+    probes = [u for u in units if u.name == "valid probe"]
+    rest = [u for u in units if u.name != "valid probe"]
+    for unit in probes:
+        execute(unit)
+    if workers == 1:
+        for unit in rest:
+            execute(unit)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ordercheck-unit") as pool:
+        futures: list[Future[None]] = [pool.submit(execute, unit) for unit in rest]
+    _raise_first(futures)
+
+
+def _raise_first(futures: Iterable[Future[None]]) -> None:
+    for future in futures:
+        error = future.exception()
+        if error is not None:
+            raise error
