@@ -107,8 +107,7 @@ def test_the_console_script_says_conformant(tmp_path: Path) -> None:
 
 # -- without the catalogue ------------------------------------------------------------------
 def test_without_the_catalogue_declared_rejections_leave_it_inconclusive() -> None:
-    """Every order refused for its SKUs, declared: no failure, and the rules that need an
-    accepted order are unjudged with a reason that says what to give."""
+    """Declared refusals of every order: inconclusive, each unjudged rule saying what to give."""
     result = fuzz(CreateOrder(), catalogue=False, allow_rejection=BUSINESS_REJECTIONS)
     assert result.verdict == "inconclusive"
     assert result.findings == []
@@ -119,8 +118,7 @@ def test_without_the_catalogue_declared_rejections_leave_it_inconclusive() -> No
 
 
 def test_without_the_catalogue_undeclared_rejections_are_c5_naming_the_message() -> None:
-    """Every order refused for its SKUs, undeclared: C5 fails, and each finding quotes the
-    server's business message."""
+    """Undeclared refusals of every order: C5 fails, each finding quoting the server's message."""
     result = fuzz(CreateOrder(), catalogue=False)
     assert result.verdict == "non-conformant"
     assert failed(result) == {"C5"}
@@ -132,8 +130,7 @@ def test_without_the_catalogue_undeclared_rejections_are_c5_naming_the_message()
 # -- the broken variants --------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_each_variant_fails_its_rule_and_only_what_it_declares(name: str) -> None:
-    """Fuzzed with the catalogue, a variant fails its rule, with a message and a curl, and
-    no rule outside its declared consequences."""
+    """A variant fails its rule (message, curl) and nothing outside its consequences."""
     variant = VARIANTS[name]
     result = fuzz(variant.build())
     assert variant.rule in failed(result), f"{name} ({variant.description}) not caught"
@@ -171,8 +168,7 @@ def masked() -> Run:
 
 
 def test_business_refusals_hid_the_leading_zero_defect(masked: Run) -> None:
-    """The scenario is real: the server accepts "060001" with a SKU it sells, and the run's
-    leading-zero payloads were refused only for their SKUs, a declared rejection."""
+    """The server accepts "060001", and the run's leading-zero PINs were refused for SKUs only."""
     with serving(_CountsMaskedRefusals()) as url:
         reply = post(url, order(address_changes={"pincode": "060001"}))
     assert reply.status_code == 200
@@ -193,8 +189,7 @@ def test_business_refusals_hid_the_leading_zero_defect(masked: Run) -> None:
 def test_c6_does_not_count_refusals_that_were_declared_business_rejections(
     masked: Run,
 ) -> None:
-    """C6 judges only the invalid and malformed exchanges not refused for a declared
-    business reason: a declared rejection says nothing about the rule broken."""
+    """A refusal for a declared business reason is not counted as a C6 check, as for C5."""
     sent = sum(masked.result.spec_rules_exercised.values()) + len(MALFORMED_BODIES)
     c6 = next(rule for rule in masked.result.rules if rule.id == "C6")
     assert c6.checks == sent - len(masked.service.masked)

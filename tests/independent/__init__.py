@@ -13,6 +13,11 @@ business message that `BUSINESS_REJECTIONS` matches.
     service     one request through its stages, HTTP aside
     wire        the service on a ThreadingHTTPServer in a thread (`serving`)
     variants    one broken service per defect class, with the rule each breaks
+    client      posting to it by hand, for the tests that probe it directly
+
+The tests: `test_independent_server.py` (it keeps the contract, probed by hand),
+`test_independent_variants.py` (each variant has its defect), `test_independent_fuzz.py`
+(ordercheck finds it conformant, and finds each variant's defect under its rule).
 """
 
 from independent.service import (
