@@ -176,16 +176,6 @@ def test_business_refusals_hid_the_leading_zero_defect(masked: Run) -> None:
     assert all(p["user"]["address"]["pincode"][0] == "0" for p in masked.service.masked)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ordercheck defect: C6 counts a 400 whose message matches --allow-rejection as a "
-        "judged pass (c06_invalid_payload_rejected.applies has no declared_rejection "
-        "exclusion, unlike C5), so a refusal for a declared business reason (unknown SKU) "
-        "is credited to C6: a server that accepts leading-zero PIN codes reports C6 passed, "
-        "and with --accept-unexercised the gate passes"
-    ),
-)
 def test_c6_does_not_count_refusals_that_were_declared_business_rejections(
     masked: Run,
 ) -> None:

@@ -123,6 +123,22 @@ def test_a_declared_rejection_does_not_judge_c5() -> None:
     assert "out of stock" in undeclared.cause
 
 
+def test_a_declared_rejection_does_not_judge_c6_either() -> None:
+    """C6: an invalid payload refused for a declared business reason (unknown SKU) says
+    nothing about whether its invalid field was noticed: not judged, not passed."""
+    refusal = seen(error(message="SKU 999 is not sold"), 400, expect="invalid", allow="not sold")
+    assert "C6" not in judged(refusal)
+    assert "C6" in judged(seen(error(), 400, expect="invalid", allow="not sold"))
+
+
+def test_refusals_of_one_kind_are_one_cause() -> None:
+    """C5 groups refusals by their message's shape: two SKUs not sold are one cause."""
+    first = broken(seen(error(message="SKU 117004 is not sold"), 400))["C5"]
+    second = broken(seen(error(message="SKU 225818 is not sold"), 400))["C5"]
+    assert first.cause_key == second.cause_key
+    assert "117004" in first.message
+
+
 @pytest.mark.parametrize(
     ("got", "fails"),
     [("m-1", False), ("m-1 ", True), ("M-1", True), (None, True), (1, True)],

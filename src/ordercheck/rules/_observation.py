@@ -154,6 +154,15 @@ class Observation:
         found = self.judging.envelopes.violations(self.body, status=self.status)
         return tuple(found)
 
+    @property
+    def declared_rejection(self) -> bool:
+        """A 400 whose message the user declared a business rule (unknown SKU, expired
+        coupon, ``--allow-rejection``): it says why the order was refused, so it cannot say
+        whether the payload was valid (C5) or its invalidity noticed (C6)."""
+        allowed = self.judging.allow_rejection
+        message = self.error_message or ""
+        return self.status == 400 and allowed is not None and bool(allowed.search(message))
+
     def header(self, name: str) -> str | None:
         """A response header by name, any case."""
         return self.headers.get(name.lower())

@@ -7,12 +7,19 @@ from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import violation
 
 ID = "C6"
-NEEDS = "a payload built to break an error-level constraint, or a malformed body, answered"
+NEEDS = (
+    "a payload built to break an error-level constraint, or a malformed body, answered and "
+    "not refused as a declared business rejection (--allow-rejection)"
+)
 
 
 def applies(observation: Observation) -> bool:
     """Payloads built to break a constraint, and bodies that are not JSON payloads."""
-    return observation.expectation.expect in ("invalid", "malformed") and observation.answered
+    return (
+        observation.expectation.expect in ("invalid", "malformed")
+        and observation.answered
+        and not observation.declared_rejection
+    )
 
 
 def check(observation: Observation) -> RuleViolation | None:
