@@ -9,9 +9,10 @@ from types import ModuleType
 import pytest
 
 import ordercheck.spec
+import ordercheck.validate
 import ordercheck.validators
 
-PUBLIC_PACKAGES = [ordercheck.spec, ordercheck.validators]
+PUBLIC_PACKAGES = [ordercheck.spec, ordercheck.validate, ordercheck.validators]
 
 
 def public_members(module: ModuleType) -> set[str]:

@@ -21,9 +21,7 @@ import pytest
 from click.testing import Result
 
 import console
-from ordercheck import validate_run
-from ordercheck.inputs import iter_payloads, loads
-from ordercheck.validate_run import run
+from ordercheck.validate import engine, iter_payloads, loads, run
 
 SAMPLES = Path(str(resources.files("ordercheck") / "samples"))
 VALID = SAMPLES / "valid-orders.jsonl"
@@ -414,7 +412,7 @@ def test_parallel_engine_keeps_input_order(
 ) -> None:
     """`run` with tiny chunks over two workers, forked or spawned, yields exactly the
     single-process outcomes."""
-    monkeypatch.setattr(validate_run, "_start_method", lambda: start)
+    monkeypatch.setattr(engine, "_start_method", lambda: start)
     path = write(tmp_path / "many.jsonl", *_many_lines(60))
     single = list(run([path, str(tmp_path / "missing.json")], jobs=1))
     parallel = list(run([path, str(tmp_path / "missing.json")], jobs=2, chunk_size=7))

@@ -15,8 +15,16 @@ from typing import BinaryIO, TextIO
 import click
 
 from ordercheck.spec import PROFILES, check_profile
-from ordercheck.validate_output import FORMATS, Renderer, renderer_for
-from ordercheck.validate_run import KINDS, Kind, Outcome, Tally, run
+from ordercheck.validate import (
+    FORMATS,
+    KINDS,
+    CheckedPayload,
+    Kind,
+    Renderer,
+    Tally,
+    renderer_for,
+    run,
+)
 
 # 128 + SIGPIPE, what a shell reports when `| head` closes the pipe early.
 EXIT_BROKEN_PIPE = 141
@@ -32,7 +40,7 @@ def _stdin() -> BinaryIO | None:
     return getattr(sys.stdin, "buffer", None)
 
 
-def _report(outcome: Outcome, renderer: Renderer, tally: Tally) -> None:
+def _report(outcome: CheckedPayload, renderer: Renderer, tally: Tally) -> None:
     tally.add(outcome)
     text = renderer.add(outcome)
     if text:

@@ -1,10 +1,11 @@
 """The engine behind `ordercheck validate`: validators over a stream of payloads.
 
-`run` yields one `Outcome` per payload (or per unusable file or line), in input order, with
-the findings of the request or response validator.  With ``jobs > 1`` the main process reads
-raw lines and ships them in chunks to worker processes, each of which builds its validators
-once (in the pool initializer) and parses and checks the lines itself: raw bytes pickle far
-more cheaply than parsed objects, and parsing is part of the work worth spreading.
+`run` yields one `CheckedPayload` per payload (or per unusable file or line), in input
+order, with the findings of the request or response validator.  With ``jobs > 1`` the main
+process reads raw lines and ships them in chunks to worker processes, each of which builds
+its validators once (in the pool initializer) and parses and checks the lines itself: raw
+bytes pickle far more cheaply than parsed objects, and parsing is part of the work worth
+spreading.
 
 Memory stays constant: lines are read lazily, and at most ``3 * jobs`` chunks are in flight
 (``Executor.map`` and ``Pool.imap`` would both read the whole input ahead of the workers).
@@ -36,10 +37,10 @@ from itertools import chain, islice
 from typing import IO, Any, Literal, NamedTuple
 
 from ordercheck.errors import InputError
-from ordercheck.inputs import Payload, RawPayload, iter_raw, parse
 from ordercheck.json_tools import json_path
 from ordercheck.rules import ResponseValidator
 from ordercheck.spec import Profile, check_profile
+from ordercheck.validate.inputs import Payload, RawPayload, iter_raw, parse
 from ordercheck.validators import RequestValidator, Violation
 
 Kind = Literal["request", "response"]
@@ -50,7 +51,7 @@ CHUNK_SIZE = 500
 IN_FLIGHT_PER_JOB = 3
 
 
-class Outcome(NamedTuple):
+class CheckedPayload(NamedTuple):
     """What became of one payload: its findings, or why it could not be read.
 
     A NamedTuple so that workers send results back as cheap plain tuples.
@@ -82,7 +83,7 @@ class Outcome(NamedTuple):
         )
 
     @classmethod
-    def from_error(cls, error: InputError) -> Outcome:
+    def from_error(cls, error: InputError) -> CheckedPayload:
         return cls(error.source, error.line, problem=error.reason, problem_path=error.path)
 
 
@@ -97,7 +98,7 @@ class Tally:
     warnings: int = 0
     unreadable: int = 0
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: CheckedPayload) -> None:
         status = outcome.status
         if status == "unreadable":
             self.unreadable += 1
@@ -155,29 +156,29 @@ class Checker:
         self._request = RequestValidator(profile) if kind == "request" else None
         self._response = ResponseValidator(profile) if kind == "response" else None
 
-    def check(self, payload: Payload) -> Outcome:
+    def check(self, payload: Payload) -> CheckedPayload:
         """The outcome of validating one parsed payload."""
         source, line, value = payload
         if self._request is not None:
-            return Outcome(source, line, self._request.check(value).findings)
+            return CheckedPayload(source, line, self._request.check(value).findings)
         assert self._response is not None
         try:
             body, context = _exchange(value, source, line)
         except InputError as error:
-            return Outcome.from_error(error)
-        return Outcome(source, line, self._response.check(body, **context).findings)
+            return CheckedPayload.from_error(error)
+        return CheckedPayload(source, line, self._response.check(body, **context).findings)
 
-    def check_raw(self, item: RawPayload | Outcome) -> Outcome:
+    def check_raw(self, item: RawPayload | CheckedPayload) -> CheckedPayload:
         """Parse and check one raw payload; an outcome already decided passes through."""
-        if isinstance(item, Outcome):
+        if isinstance(item, CheckedPayload):
             return item
         parsed = parse(item)
         if isinstance(parsed, InputError):
-            return Outcome.from_error(parsed)
+            return CheckedPayload.from_error(parsed)
         return self.check(parsed)
 
 
-Chunk = list[RawPayload | Outcome]
+Chunk = list[RawPayload | CheckedPayload]
 
 _worker_checker: Checker | None = None
 
@@ -189,17 +190,17 @@ def _init_worker(kind: Kind, profile: Profile) -> None:
     _worker_checker = Checker(kind, profile)
 
 
-def _check_chunk(chunk: Chunk) -> list[Outcome]:
+def _check_chunk(chunk: Chunk) -> list[CheckedPayload]:
     assert _worker_checker is not None, "worker used before its initializer ran"
     return [_worker_checker.check_raw(item) for item in chunk]
 
 
-def _items(paths: Iterable[str], stdin: IO[bytes] | None) -> Iterator[RawPayload | Outcome]:
+def _items(paths: Iterable[str], stdin: IO[bytes] | None) -> Iterator[RawPayload | CheckedPayload]:
     for item in iter_raw(paths, stdin=stdin):
-        yield Outcome.from_error(item) if isinstance(item, InputError) else item
+        yield CheckedPayload.from_error(item) if isinstance(item, InputError) else item
 
 
-def _chunks(items: Iterator[RawPayload | Outcome], size: int) -> Iterator[Chunk]:
+def _chunks(items: Iterator[RawPayload | CheckedPayload], size: int) -> Iterator[Chunk]:
     while chunk := list(islice(items, size)):
         yield chunk
 
@@ -209,14 +210,16 @@ def _start_method() -> str:
     return "fork" if sys.platform.startswith("linux") and single_threaded else "spawn"
 
 
-def _in_pool(chunks: Iterator[Chunk], kind: Kind, profile: Profile, jobs: int) -> Iterator[Outcome]:
+def _in_pool(
+    chunks: Iterator[Chunk], kind: Kind, profile: Profile, jobs: int
+) -> Iterator[CheckedPayload]:
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(_start_method()),
         initializer=_init_worker,
         initargs=(kind, profile),
     )
-    window: deque[Future[list[Outcome]]] = deque()
+    window: deque[Future[list[CheckedPayload]]] = deque()
     try:
         for chunk in chunks:
             window.append(pool.submit(_check_chunk, chunk))
@@ -236,7 +239,7 @@ def run(
     jobs: int = 1,
     stdin: IO[bytes] | None = None,
     chunk_size: int = CHUNK_SIZE,
-) -> Generator[Outcome, None, None]:
+) -> Generator[CheckedPayload, None, None]:
     """Validate every payload named by `paths`, yielding outcomes in input order.
 
     Arguments are checked and the validators built now; the input is read lazily.  An input
@@ -255,7 +258,9 @@ def run(
     return _run(checker, _chunks(_items(paths, stdin), chunk_size), jobs)
 
 
-def _run(checker: Checker, chunks: Iterator[Chunk], jobs: int) -> Generator[Outcome, None, None]:
+def _run(
+    checker: Checker, chunks: Iterator[Chunk], jobs: int
+) -> Generator[CheckedPayload, None, None]:
     first = next(chunks, [])
     second = next(chunks, None) if jobs > 1 else None
     if second is None:

@@ -23,11 +23,11 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-import click
 import orjson
 
 from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, render_junit
-from ordercheck.validate_run import Outcome, Tally
+from ordercheck.validate._ansi import style
+from ordercheck.validate.engine import CheckedPayload, Tally
 from ordercheck.validators import Violation
 
 FORMATS = ("text", "json", "junit")
@@ -65,7 +65,7 @@ class Renderer(Protocol):
 
     def begin(self) -> str: ...
 
-    def add(self, outcome: Outcome) -> str: ...
+    def add(self, outcome: CheckedPayload) -> str: ...
 
     def end(self, tally: Tally) -> str: ...
 
@@ -80,7 +80,7 @@ class TextRenderer:
         self._files = 0
 
     def _style(self, text: str, **styles: Any) -> str:
-        return click.style(text, **styles) if self.color else text
+        return style(text, **styles) if self.color else text
 
     def begin(self) -> str:
         return ""
@@ -92,7 +92,7 @@ class TextRenderer:
         self._source, self._file = None, Tally()
         return text
 
-    def _finding(self, outcome: Outcome, finding: Violation) -> str:
+    def _finding(self, outcome: CheckedPayload, finding: Violation) -> str:
         if finding.severity == "warning":
             return self._style("  " + finding_line(outcome.location, finding), dim=True)
         hint = safe_text(finding.hint)
@@ -106,7 +106,7 @@ class TextRenderer:
             ]
         )
 
-    def add(self, outcome: Outcome) -> str:
+    def add(self, outcome: CheckedPayload) -> str:
         out = ""
         if outcome.source != self._source:
             out += self._close_file()
@@ -135,7 +135,7 @@ def _dumps(record: dict[str, Any]) -> str:
         return json.dumps(record, ensure_ascii=True)
 
 
-def outcome_record(outcome: Outcome) -> dict[str, Any]:
+def outcome_record(outcome: CheckedPayload) -> dict[str, Any]:
     """The JSON form of one outcome."""
     record: dict[str, Any] = {
         "source": outcome.source,
@@ -159,7 +159,7 @@ class JsonRenderer:
     def begin(self) -> str:
         return _dumps(self.head)[:-1] + ',"records":['
 
-    def add(self, outcome: Outcome) -> str:
+    def add(self, outcome: CheckedPayload) -> str:
         separator = "\n" if self._first else ",\n"
         self._first = False
         return separator + _dumps(outcome_record(outcome))
@@ -178,7 +178,7 @@ class JUnitRenderer:
     def begin(self) -> str:
         return ""
 
-    def add(self, outcome: Outcome) -> str:
+    def add(self, outcome: CheckedPayload) -> str:
         name = "document" if outcome.line is None else f"line {outcome.line}"
         case = JUnitCase(name=name, classname=safe_text(outcome.source))
         if outcome.problem is not None:
@@ -202,7 +202,7 @@ class JUnitRenderer:
         return render_junit(suites, name="ordercheck validate").decode("utf-8")
 
 
-def renderer_for(fmt: str, *, kind: str, profile: str, color: bool) -> Renderer:
+def renderer_for(fmt: str, *, kind: str, profile: str, color: bool = False) -> Renderer:
     """The renderer for an output format name."""
     if fmt == "text":
         return TextRenderer(color=color)
