@@ -1,234 +1,99 @@
 """The engine behind `ordercheck validate`: validators over a stream of payloads.
 
-`run` yields one `CheckedPayload` per payload (or per unusable file or line), in input
-order, with the findings of the request or response validator.  With ``jobs > 1`` the main
-process reads raw lines and ships them in chunks to worker processes, each of which builds
-its validators once (in the pool initializer) and parses and checks the lines itself: raw
-bytes pickle far more cheaply than parsed objects, and parsing is part of the work worth
-spreading.
+`run_batches` yields a `Batch` per block of input, in input order; `run` yields a
+`CheckedPayload` per payload (or per unusable file or line).  The input is read in bounded
+blocks (`ordercheck.validate.framing`); each block is split, parsed and checked by a
+`Checker`, in this process or, with ``jobs > 1``, in worker processes: the main process
+only reads blocks and ships them, raw bytes being far cheaper to send than parsed objects.
 
-Memory stays constant: lines are read lazily, and at most ``3 * jobs`` chunks are in flight
+Memory stays constant: at most ``3 * jobs`` chunks of blocks are in flight
 (``Executor.map`` and ``Pool.imap`` would both read the whole input ahead of the workers).
 Workers are forked on Linux when this process has no other thread (the command line case):
 a fork starts in milliseconds with everything already imported, where a fresh interpreter
 takes a second or more on a busy machine.  A process with threads gets ``spawn`` workers, as
 does every other platform, since forking a threaded process can deadlock.
-
-``--kind response`` records are either a bare response envelope or an *exchange*, a JSON
-object with a ``body`` key and optionally ``status`` (an integer), ``headers`` (an object of
-strings) and ``request`` (the request body that produced it)::
-
-    {"request": {...}, "status": 200, "headers": {"X-Request-ID": "r1"}, "body": {...}}
-
-A malformed exchange wrapper is unusable input (exit 2), not an API finding.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import chain, islice
-from typing import IO, Any, Literal, NamedTuple
+from itertools import chain
+from typing import IO
 
-from ordercheck.errors import InputError
-from ordercheck.json_tools import json_path
-from ordercheck.rules import ResponseValidator
-from ordercheck.spec import Profile, check_profile
-from ordercheck.validate.inputs import Payload, RawPayload, iter_raw, parse
-from ordercheck.validators import RequestValidator, Violation
+from ordercheck.errors import InputError, UsageError
+from ordercheck.spec import Profile
+from ordercheck.validate.checker import KINDS, Checker, Kind
+from ordercheck.validate.framing import (
+    BLOCK_BYTES,
+    DEFAULT_MAX_LINE_BYTES,
+    Block,
+    Frame,
+    LongLine,
+    Unreadable,
+    frames,
+)
+from ordercheck.validate.inputs import sources
+from ordercheck.validate.outcomes import Batch, CheckedPayload
 
-Kind = Literal["request", "response"]
-KINDS: tuple[Kind, ...] = ("request", "response")
-Status = Literal["valid", "invalid", "unreadable"]
+__all__ = ["KINDS", "Kind", "max_jobs", "run", "run_batches"]
 
-CHUNK_SIZE = 500
 IN_FLIGHT_PER_JOB = 3
+JOBS_PER_CPU = 4
+MOST_JOBS = 64
+MOST_LINE_BYTES = 1024**3
+# Frames go to a worker in chunks of about this many bytes (or this many frames: small
+# documents), so that a directory of tiny files does not cost a round trip each.
+CHUNK_FRAMES = 64
+
+Chunk = list[Frame]
 
 
-class CheckedPayload(NamedTuple):
-    """What became of one payload: its findings, or why it could not be read.
+def max_jobs() -> int:
+    """The most worker processes a run may ask for: 4 per CPU, and never more than 64."""
+    return min(MOST_JOBS, JOBS_PER_CPU * (os.cpu_count() or 1))
 
-    A NamedTuple so that workers send results back as cheap plain tuples.
+
+def _check_arguments(jobs: int, max_line_bytes: int, block_bytes: int) -> None:
+    if not 1 <= jobs <= max_jobs():
+        raise UsageError(
+            f"--jobs={jobs}: must be between 1 and {max_jobs()} "
+            f"({JOBS_PER_CPU} per CPU, at most {MOST_JOBS}; 0 means one per CPU)"
+        )
+    if not 1 <= max_line_bytes <= MOST_LINE_BYTES:
+        raise UsageError(
+            f"--max-line-bytes={max_line_bytes}: must be between 1 and {MOST_LINE_BYTES}"
+        )
+    if block_bytes < 1:
+        raise ValueError(f"block_bytes={block_bytes} must be at least 1")
+
+
+def run_batches(
+    paths: Iterable[str],
+    *,
+    kind: Kind = "request",
+    profile: Profile = "default",
+    jobs: int = 1,
+    stdin: IO[bytes] | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    block_bytes: int = BLOCK_BYTES,
+) -> Generator[Batch, None, None]:
+    """Validate every payload named by `paths`, yielding a `Batch` per block, in order.
+
+    Arguments are checked and the validators built now (a bad one is a `UsageError`); the
+    input is read lazily.  An input of one block is checked in this process whatever
+    `jobs` says: starting workers would cost more than the work.
     """
-
-    source: str
-    line: int | None
-    findings: tuple[Violation, ...] = ()
-    problem: str | None = None
-    problem_path: str = "$"
-
-    @property
-    def status(self) -> Status:
-        if self.problem is not None:
-            return "unreadable"
-        if any(f.severity == "error" for f in self.findings):
-            return "invalid"
-        return "valid"
-
-    @property
-    def location(self) -> str:
-        """``file:line``, or ``file`` for a whole-file document or a file-level problem."""
-        return self.source if self.line is None else f"{self.source}:{self.line}"
-
-    def input_error(self) -> InputError:
-        """The one-line error for an unreadable outcome (``file:line: $.path: reason``)."""
-        return InputError(
-            self.source, self.problem or "unreadable", line=self.line, path=self.problem_path
-        )
-
-    @classmethod
-    def from_error(cls, error: InputError) -> CheckedPayload:
-        return cls(error.source, error.line, problem=error.reason, problem_path=error.path)
-
-
-@dataclass
-class Tally:
-    """Running counts over outcomes, and the exit code they call for."""
-
-    payloads: int = 0
-    valid: int = 0
-    invalid: int = 0
-    errors: int = 0
-    warnings: int = 0
-    unreadable: int = 0
-
-    def add(self, outcome: CheckedPayload) -> None:
-        status = outcome.status
-        if status == "unreadable":
-            self.unreadable += 1
-            return
-        self.payloads += 1
-        if status == "valid":
-            self.valid += 1
-        else:
-            self.invalid += 1
-        for finding in outcome.findings:
-            if finding.severity == "error":
-                self.errors += 1
-            else:
-                self.warnings += 1
-
-    @property
-    def exit_code(self) -> int:
-        """2 when any input was unusable, else 1 when any payload was invalid, else 0."""
-        if self.unreadable:
-            return 2
-        return 1 if self.invalid else 0
-
-    def to_dict(self) -> dict[str, int]:
-        return {**vars(self), "exit_code": self.exit_code}
-
-
-def _exchange(value: Any, source: str, line: int | None) -> tuple[Any, dict[str, Any]]:
-    """Split a response record into the body and the keyword arguments of `check`."""
-    if not isinstance(value, Mapping) or "body" not in value:
-        return value, {}
-    status = value.get("status")
-    if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
-        raise InputError(
-            source, "an exchange's status must be an integer", line=line, path="$.status"
-        )
-    headers = value.get("headers")
-    if headers is not None:
-        if not isinstance(headers, Mapping):
-            raise InputError(source, "headers must be an object", line=line, path="$.headers")
-        for name, header in headers.items():
-            if not isinstance(header, str):
-                path = json_path(["headers", name])
-                raise InputError(source, "header values must be strings", line=line, path=path)
-    return value["body"], {"status": status, "headers": headers, "request": value.get("request")}
-
-
-class Checker:
-    """The validator for one kind and profile; built once per process, then reused."""
-
-    def __init__(self, kind: Kind, profile: Profile):
-        if kind not in KINDS:
-            raise ValueError(f"kind={kind!r} is not one of {', '.join(KINDS)}")
-        self.kind = kind
-        self.profile = check_profile(profile)
-        self._request = RequestValidator(profile) if kind == "request" else None
-        self._response = ResponseValidator(profile) if kind == "response" else None
-
-    def check(self, payload: Payload) -> CheckedPayload:
-        """The outcome of validating one parsed payload."""
-        source, line, value = payload
-        if self._request is not None:
-            return CheckedPayload(source, line, self._request.check(value).findings)
-        assert self._response is not None
-        try:
-            body, context = _exchange(value, source, line)
-        except InputError as error:
-            return CheckedPayload.from_error(error)
-        return CheckedPayload(source, line, self._response.check(body, **context).findings)
-
-    def check_raw(self, item: RawPayload | CheckedPayload) -> CheckedPayload:
-        """Parse and check one raw payload; an outcome already decided passes through."""
-        if isinstance(item, CheckedPayload):
-            return item
-        parsed = parse(item)
-        if isinstance(parsed, InputError):
-            return CheckedPayload.from_error(parsed)
-        return self.check(parsed)
-
-
-Chunk = list[RawPayload | CheckedPayload]
-
-_worker_checker: Checker | None = None
-
-
-def _init_worker(kind: Kind, profile: Profile) -> None:
-    global _worker_checker  # noqa: PLW0603 -- one checker per worker process, by design
-    # Ctrl-C is the parent's to handle; workers dying on it would only add tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_checker = Checker(kind, profile)
-
-
-def _check_chunk(chunk: Chunk) -> list[CheckedPayload]:
-    assert _worker_checker is not None, "worker used before its initializer ran"
-    return [_worker_checker.check_raw(item) for item in chunk]
-
-
-def _items(paths: Iterable[str], stdin: IO[bytes] | None) -> Iterator[RawPayload | CheckedPayload]:
-    for item in iter_raw(paths, stdin=stdin):
-        yield CheckedPayload.from_error(item) if isinstance(item, InputError) else item
-
-
-def _chunks(items: Iterator[RawPayload | CheckedPayload], size: int) -> Iterator[Chunk]:
-    while chunk := list(islice(items, size)):
-        yield chunk
-
-
-def _start_method() -> str:
-    single_threaded = threading.active_count() == 1
-    return "fork" if sys.platform.startswith("linux") and single_threaded else "spawn"
-
-
-def _in_pool(
-    chunks: Iterator[Chunk], kind: Kind, profile: Profile, jobs: int
-) -> Iterator[CheckedPayload]:
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(_start_method()),
-        initializer=_init_worker,
-        initargs=(kind, profile),
-    )
-    window: deque[Future[list[CheckedPayload]]] = deque()
-    try:
-        for chunk in chunks:
-            window.append(pool.submit(_check_chunk, chunk))
-            if len(window) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from window.popleft().result()
-        while window:
-            yield from window.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    _check_arguments(jobs, max_line_bytes, block_bytes)
+    checker = Checker(kind, profile, max_line_bytes)
+    tagged = _tagged_frames(paths, stdin, max_line_bytes, block_bytes)
+    return _numbered(_checked(checker, tagged, jobs, block_bytes))
 
 
 def run(
@@ -238,33 +103,155 @@ def run(
     profile: Profile = "default",
     jobs: int = 1,
     stdin: IO[bytes] | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Generator[CheckedPayload, None, None]:
-    """Validate every payload named by `paths`, yielding outcomes in input order.
-
-    Arguments are checked and the validators built now; the input is read lazily.  An input
-    that fits in one chunk is checked in this process whatever `jobs` says: starting
-    workers would cost more than the work.
+    """Validate every payload named by `paths`, yielding one `CheckedPayload` per payload
+    (clean ones too), in input order.  Arguments as for `run_batches`.
 
     >>> from io import BytesIO
-    >>> [o.status for o in run(["-"], stdin=BytesIO(b'{}\\nnot json\\n'))]
+    >>> [c.status for c in run(["-"], stdin=BytesIO(b'{}\\nnot json\\n'))]
     ['invalid', 'unreadable']
     """
-    if jobs < 1:
-        raise ValueError(f"jobs={jobs} must be at least 1")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size={chunk_size} must be at least 1")
-    checker = Checker(kind, profile)
-    return _run(checker, _chunks(_items(paths, stdin), chunk_size), jobs)
+    batches = run_batches(
+        paths,
+        kind=kind,
+        profile=profile,
+        jobs=jobs,
+        stdin=stdin,
+        max_line_bytes=max_line_bytes,
+        block_bytes=block_bytes,
+    )
+    return _payloads(batches)
 
 
-def _run(
-    checker: Checker, chunks: Iterator[Chunk], jobs: int
-) -> Generator[CheckedPayload, None, None]:
-    first = next(chunks, [])
-    second = next(chunks, None) if jobs > 1 else None
-    if second is None:
-        for chunk in chain([first], chunks):
-            yield from (checker.check_raw(item) for item in chunk)
+def _payloads(batches: Generator[Batch, None, None]) -> Generator[CheckedPayload, None, None]:
+    try:
+        for batch in batches:
+            yield from batch.in_order()
+    finally:
+        batches.close()
+
+
+def _tagged_frames(
+    paths: Iterable[str], stdin: IO[bytes] | None, max_line_bytes: int, block_bytes: int
+) -> Iterator[tuple[bool, Frame]]:
+    """Every frame of every source, each with whether it is the first of its source (where
+    line numbers start again)."""
+    for source in sources(paths, stdin=stdin):
+        if isinstance(source, InputError):
+            yield True, Unreadable.from_error(source)
+            continue
+        first = True
+        for frame in frames(source, max_line_bytes=max_line_bytes, block_bytes=block_bytes):
+            yield first, frame
+            first = False
+
+
+def _numbered(checked: Iterator[tuple[bool, Batch]]) -> Generator[Batch, None, None]:
+    """Batches with their line numbers: each JSONL batch starts where the one before it in
+    its source ended."""
+    try:
+        line = 1
+        for starts_source, batch in checked:
+            if starts_source:
+                line = 1
+            if batch.lines:
+                yield batch.numbered(line)
+                line += batch.lines
+            else:
+                yield batch
+    finally:
+        close = getattr(checked, "close", None)
+        if close is not None:
+            close()  # stops any worker processes at once, even on an early exit
+
+
+def _checked(
+    checker: Checker, tagged: Iterator[tuple[bool, Frame]], jobs: int, block_bytes: int
+) -> Generator[tuple[bool, Batch], None, None]:
+    if jobs == 1:
+        # Frame by frame: a slow writer on a pipe sees each block's output as it is read.
+        for starts, frame in tagged:
+            yield starts, checker.check(frame)
         return
-    yield from _in_pool(chain([first, second], chunks), checker.kind, checker.profile, jobs)
+    chunks = _chunks(tagged, block_bytes)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    if second is None:
+        for starts, frame in first:
+            yield starts, checker.check(frame)
+        return
+    yield from _in_pool(chain([first, second], chunks), checker, jobs)
+
+
+def _chunks(
+    tagged: Iterator[tuple[bool, Frame]], block_bytes: int
+) -> Iterator[list[tuple[bool, Frame]]]:
+    """Frames grouped for a worker: about `block_bytes` of text, or `CHUNK_FRAMES` frames.
+    An error frame ends its chunk, so it is reported as soon as it is met, not once more
+    input comes (after a line that never ends, none does)."""
+    chunk: list[tuple[bool, Frame]] = []
+    size = 0
+    for item in tagged:
+        chunk.append(item)
+        frame = item[1]
+        if isinstance(frame, LongLine | Unreadable):
+            size = block_bytes
+        else:
+            size += len(frame.data if isinstance(frame, Block) else frame.text)
+        if size >= block_bytes or len(chunk) >= CHUNK_FRAMES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+# -- worker processes -------------------------------------------------------------------
+
+_worker_checker: Checker | None = None
+
+
+def _init_worker(kind: Kind, profile: Profile, max_line_bytes: int) -> None:
+    global _worker_checker  # noqa: PLW0603 -- one checker per worker process, by design
+    # Ctrl-C is the parent's to handle; workers dying on it would only add tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_checker = Checker(kind, profile, max_line_bytes)
+
+
+def _check_chunk(chunk: Chunk) -> list[Batch]:
+    assert _worker_checker is not None, "worker used before its initializer ran"
+    return [_worker_checker.check(frame) for frame in chunk]
+
+
+def _start_method() -> str:
+    single_threaded = threading.active_count() == 1
+    return "fork" if sys.platform.startswith("linux") and single_threaded else "spawn"
+
+
+def _in_pool(
+    chunks: Iterator[list[tuple[bool, Frame]]], checker: Checker, jobs: int
+) -> Iterator[tuple[bool, Batch]]:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(_start_method()),
+        initializer=_init_worker,
+        initargs=(checker.kind, checker.profile, checker.max_line_bytes),
+    )
+    window: deque[tuple[list[bool], Future[list[Batch]]]] = deque()
+    try:
+        for chunk in chunks:
+            starts = [starts for starts, _ in chunk]
+            window.append((starts, pool.submit(_check_chunk, [frame for _, frame in chunk])))
+            # Report an error frame before reading on: the input after it may never come.
+            drain = isinstance(chunk[-1][1], LongLine | Unreadable)
+            while window and (drain or len(window) >= jobs * IN_FLIGHT_PER_JOB):
+                yield from _done(*window.popleft())
+        while window:
+            yield from _done(*window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(starts: list[bool], future: Future[list[Batch]]) -> Iterator[tuple[bool, Batch]]:
+    return zip(starts, future.result(), strict=True)

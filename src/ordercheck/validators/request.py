@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ordercheck.json_tools import fast_answer, fast_validator, precise_validator
@@ -38,6 +39,16 @@ class RequestValidator:
         """True when `payload` breaks no rule of the profile (warnings allowed). Fast path."""
         answer = fast_answer(self._fast_profile, payload)
         return self.check(payload).valid if answer is None else answer
+
+    def clean_test(self) -> Callable[[Any], bool]:
+        """The native test "does a payload break no rule of any level, not even a warning?"
+        (jsonschema-rs over the strict schema), for loops that ask it per payload.
+
+        It raises what jsonschema-rs raises for a value it cannot take (`ValueError`,
+        `OverflowError`, `UnicodeEncodeError`): `check` decides those.
+        """
+        test: Callable[[Any], bool] = self._fast_all.is_valid
+        return test
 
     def findings(self, payload: Any) -> list[ConstraintViolation]:
         """Every broken rule of every level, errors and warnings, by the precise path."""
