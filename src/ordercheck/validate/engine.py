@@ -34,6 +34,7 @@ from ordercheck.validate.framing import (
     BLOCK_BYTES,
     DEFAULT_MAX_LINE_BYTES,
     Block,
+    Document,
     Frame,
     LongLine,
     Unreadable,
@@ -87,8 +88,9 @@ def run_batches(
     """Validate every payload named by `paths`, yielding a `Batch` per block, in order.
 
     Arguments are checked and the validators built now (a bad one is a `UsageError`); the
-    input is read lazily.  An input of one block is checked in this process whatever
-    `jobs` says: starting workers would cost more than the work.
+    input is read lazily.  The first block is checked in this process, and so is all of an
+    input that does not fill two more chunks, whatever `jobs` says: starting workers would
+    cost more than the work.
     """
     _check_arguments(jobs, max_line_bytes, block_bytes)
     checker = Checker(kind, profile, max_line_bytes)
@@ -170,10 +172,16 @@ def _numbered(checked: Iterator[tuple[bool, Batch]]) -> Generator[Batch, None, N
 def _checked(
     checker: Checker, tagged: Iterator[tuple[bool, Frame]], jobs: int, block_bytes: int
 ) -> Generator[tuple[bool, Batch], None, None]:
-    if jobs == 1:
-        # Frame by frame: a slow writer on a pipe sees each block's output as it is read.
-        for starts, frame in tagged:
-            yield starts, checker.check(frame)
+    """Check frame by frame here (a slow writer on a pipe sees each block's output as it is
+    read) until a block's worth of text is done; then, with ``jobs > 1`` and at least two
+    chunks left, hand the rest to workers.  Small inputs never start a worker."""
+    done = 0
+    for starts, frame in tagged:
+        yield starts, checker.check(frame)
+        done += _size(frame)
+        if jobs > 1 and done >= block_bytes:
+            break
+    else:
         return
     chunks = _chunks(tagged, block_bytes)
     first = next(chunks, [])
@@ -196,15 +204,18 @@ def _chunks(
     for item in tagged:
         chunk.append(item)
         frame = item[1]
-        if isinstance(frame, LongLine | Unreadable):
-            size = block_bytes
-        else:
-            size += len(frame.data if isinstance(frame, Block) else frame.text)
+        size = block_bytes if isinstance(frame, LongLine | Unreadable) else size + _size(frame)
         if size >= block_bytes or len(chunk) >= CHUNK_FRAMES:
             yield chunk
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def _size(frame: Frame) -> int:
+    if isinstance(frame, Block):
+        return len(frame.data)
+    return len(frame.text) if isinstance(frame, Document) else 0
 
 
 # -- worker processes -------------------------------------------------------------------

@@ -55,7 +55,9 @@ def sources(
     for the next.
     """
     for name in paths:
-        if name == STDIN:
+        if not name:
+            yield InputError(name, "an empty path names no file")
+        elif name == STDIN:
             if stdin is None:
                 yield InputError(STDIN_NAME, "standard input is not available")
             else:
