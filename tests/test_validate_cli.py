@@ -402,6 +402,19 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
     assert (summary["payloads"], summary["invalid"], summary["unreadable"]) == (1199, 120, 1)
 
 
+def test_output_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Findings come in document order then rule whatever the process: two runs with
+    different hash seeds print byte-identical reports."""
+    many = order(
+        payable_amount=4, gift="x", coupon_code="", payment_method=["COD"], skus={"1": 0, "x": 1000}
+    )
+    path = write(tmp_path / "many.jsonl", many, order(user={"mobile": 1}), *_many_lines(30))
+    runs = [run_process("--profile", "strict", path, PYTHONHASHSEED=seed) for seed in ("1", "2")]
+    assert runs[0].returncode == runs[1].returncode == 1
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stdout.count(f"{path}:1  ") >= 6
+
+
 FORK_IN_THREADS = "ignore:This process .* is multi-threaded:DeprecationWarning"
 
 

@@ -27,7 +27,7 @@ from ordercheck.spec import Profile, check_profile
 from ordercheck.validate.decode import DecodeError, confirm, exact_loads, loads
 from ordercheck.validate.framing import Block, Document, Frame, LongLine
 from ordercheck.validate.outcomes import Batch, CheckedPayload
-from ordercheck.validators import RequestValidator, Violation
+from ordercheck.validators import ConstraintViolation, RequestValidator, Violation
 
 if TYPE_CHECKING:
     from ordercheck.rules import ResponseValidator
@@ -70,12 +70,14 @@ class Checker:
         self.profile = check_profile(profile)
         self.max_line_bytes = max_line_bytes
         self._findings: Callable[[Any], tuple[Violation, ...]]
-        # The native "breaks nothing at all?" test of request payloads; None for responses,
-        # which are read exactly (an exchange's status must be an integer, not a rounding).
+        # The native "breaks nothing at all?" test of request payloads, and their findings
+        # when it says no; None for responses, which are read exactly (an exchange's status
+        # must be an integer, not a rounding) and checked whole.
         self._clean: Callable[[Any], bool] | None = None
+        self._explain: Callable[[Any], list[ConstraintViolation]] | None = None
         if kind == "request":
             request = RequestValidator(profile)
-            self._clean = request.clean_test()
+            self._clean, self._explain = request.clean_test(), request.findings
             self._findings = lambda value: request.check(value).findings
         else:
             from ordercheck.rules import ResponseValidator  # the rules are heavy; only here
@@ -106,30 +108,60 @@ class Checker:
         return Batch(document.source, 0, [], [checked], document=True)
 
     def _block(self, block: Block) -> Batch:
+        if self._clean is None or self._explain is None:
+            return self._block_slowly(block)
         source, limit = block.source, self.max_line_bytes
         clean: list[int] = []
         checked: list[CheckedPayload] = []
         texts = block.data.split(b"\n")
-        parse, write, is_clean = orjson.loads, orjson.dumps, self._clean
+        # The common case inline, with names bound locally: a call per line is measurable.
+        parse, write, is_clean, explain = orjson.loads, orjson.dumps, self._clean, self._explain
         for offset, text in enumerate(texts):
-            # The common case inline: a function call per line is measurable here.
-            if is_clean is not None and len(text) <= limit:
-                try:
-                    value = parse(text)
-                    if write(value) != text:
-                        value = confirm(text, value)
-                    if is_clean(value):
-                        clean.append(offset)
-                        continue
-                except (orjson.JSONDecodeError, DecodeError, *_NATIVE_REFUSALS):
-                    pass
-            if text.strip():
-                outcome = self._checked(source, offset, text)
-                if outcome is None:
+            if not text or len(text) > limit:
+                self._slowly(source, offset, text, clean, checked)  # blank, or too long
+                continue
+            try:
+                value = parse(text)
+                if write(value) != text:
+                    value = confirm(text, value)
+            except (orjson.JSONDecodeError, DecodeError):
+                self._slowly(source, offset, text, clean, checked)  # says why, or blank
+                continue
+            try:
+                if is_clean(value):
                     clean.append(offset)
-                else:
-                    checked.append(outcome)
+                    continue
+            except _NATIVE_REFUSALS:
+                pass  # explain decides
+            findings = explain(value)
+            if findings:
+                checked.append(CheckedPayload(source, offset, tuple(findings)))
+            else:
+                clean.append(offset)
         return Batch(source, len(texts), clean, checked)
+
+    def _block_slowly(self, block: Block) -> Batch:
+        clean: list[int] = []
+        checked: list[CheckedPayload] = []
+        texts = block.data.split(b"\n")
+        for offset, text in enumerate(texts):
+            self._slowly(block.source, offset, text, clean, checked)
+        return Batch(block.source, len(texts), clean, checked)
+
+    def _slowly(
+        self,
+        source: str,
+        offset: int,
+        text: bytes,
+        clean: list[int],
+        checked: list[CheckedPayload],
+    ) -> None:
+        if text.strip():
+            outcome = self._checked(source, offset, text)
+            if outcome is None:
+                clean.append(offset)
+            else:
+                checked.append(outcome)
 
     def _checked(self, source: str, line: int | None, text: bytes) -> CheckedPayload | None:
         """The outcome for one payload's text, the slow way round; None when clean."""

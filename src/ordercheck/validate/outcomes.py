@@ -125,20 +125,20 @@ class Tally:
     unreadable: int = 0
 
     def add(self, checked: CheckedPayload) -> None:
-        status = checked.status
-        if status == "unreadable":
+        if checked.problem is not None:
             self.unreadable += 1
             return
         self.payloads += 1
-        if status == "valid":
-            self.valid += 1
-        else:
-            self.invalid += 1
+        errors = 0
         for finding in checked.findings:
             if finding.severity == "error":
-                self.errors += 1
-            else:
-                self.warnings += 1
+                errors += 1
+        self.errors += errors
+        self.warnings += len(checked.findings) - errors
+        if errors:
+            self.invalid += 1
+        else:
+            self.valid += 1
 
     def add_batch(self, batch: Batch) -> None:
         """Count a whole batch: its clean payloads at once, the others one by one."""
