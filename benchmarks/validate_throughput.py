@@ -175,23 +175,40 @@ def measure_in_process(lines: Sequence[bytes], b_lines: int, profile_c: bool) ->
     return results
 
 
+# Runs a command and writes its wall time and peak RSS (kB).  A child's ru_maxrss starts
+# from its parent's size at fork (Linux keeps it across exec), and this process holds the
+# whole file, so the command is started from a small interpreter instead.
+LAUNCH = (
+    "import os, subprocess, sys, time; start = time.perf_counter(); "
+    "child = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL); "
+    "_, status, usage = os.wait4(child.pid, 0); elapsed = time.perf_counter() - start; "
+    "open(sys.argv[1], 'w').write(f'{elapsed} {usage.ru_maxrss}'); "
+    "sys.exit(os.waitstatus_to_exitcode(status))"
+)
+
+
 def run_command(path: Path, jobs: int) -> tuple[float, int]:
     """One run of `ordercheck validate` on `path`: seconds, and peak RSS in kB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [*CLI, "validate", "--jobs", str(jobs), str(path)],
-        stdout=subprocess.DEVNULL,
+    measured = path.with_name("measured")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LAUNCH,
+            str(measured),
+            *CLI,
+            "validate",
+            "--jobs",
+            str(jobs),
+            str(path),
+        ],
         stderr=subprocess.PIPE,
+        check=False,
     )
-    assert process.stderr is not None
-    with process.stderr:
-        stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"ordercheck validate failed ({process.returncode}): {stderr!r}")
-    return elapsed, usage.ru_maxrss
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"ordercheck validate failed ({done.returncode}): {done.stderr!r}")
+    elapsed, rss = measured.read_text().split()
+    return float(elapsed), int(rss)
 
 
 def measure_commands(path: Path, count: int, repeat: int) -> dict[str, float]:

@@ -20,7 +20,7 @@ import pytest
 from click.testing import Result
 
 import console
-from ordercheck.validate import engine, loads, run
+from ordercheck.validate import loads, run, workers
 
 SAMPLES = Path(str(resources.files("ordercheck") / "samples"))
 VALID = SAMPLES / "valid-orders.jsonl"
@@ -426,7 +426,7 @@ def test_parallel_engine_keeps_input_order(
 ) -> None:
     """`run` with tiny blocks over two workers, forked or spawned, yields exactly the
     single-process outcomes."""
-    monkeypatch.setattr(engine, "_start_method", lambda: start)
+    monkeypatch.setattr(workers, "_start_method", lambda: start)
     path = write(tmp_path / "many.jsonl", *_many_lines(60))
     single = list(run([path, str(tmp_path / "missing.json")], jobs=1))
     parallel = list(run([path, str(tmp_path / "missing.json")], jobs=2, block_bytes=2000))

@@ -6,24 +6,14 @@ blocks (`ordercheck.validate.framing`); each block is split, parsed and checked 
 `Checker`, in this process or, with ``jobs > 1``, in worker processes: the main process
 only reads blocks and ships them, raw bytes being far cheaper to send than parsed objects.
 
-Memory stays constant: at most ``3 * jobs`` chunks of blocks are in flight
-(``Executor.map`` and ``Pool.imap`` would both read the whole input ahead of the workers).
-Workers are forked on Linux when this process has no other thread (the command line case):
-a fork starts in milliseconds with everything already imported, where a fresh interpreter
-takes a second or more on a busy machine.  A process with threads gets ``spawn`` workers, as
-does every other platform, since forking a threaded process can deadlock.
+Memory stays constant: the input is read a block at a time, and `ordercheck.validate.workers`
+keeps a bounded number of chunks in flight.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import sys
-import threading
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain
 from typing import IO
 
@@ -45,15 +35,12 @@ from ordercheck.validate.outcomes import Batch, CheckedPayload
 
 __all__ = ["KINDS", "Kind", "max_jobs", "run", "run_batches"]
 
-IN_FLIGHT_PER_JOB = 3
 JOBS_PER_CPU = 4
 MOST_JOBS = 64
 MOST_LINE_BYTES = 1024**3
 # Frames go to a worker in chunks of about this many bytes (or this many frames: small
 # documents), so that a directory of tiny files does not cost a round trip each.
 CHUNK_FRAMES = 64
-
-Chunk = list[Frame]
 
 
 def max_jobs() -> int:
@@ -190,7 +177,9 @@ def _checked(
         for starts, frame in first:
             yield starts, checker.check(frame)
         return
-    yield from _in_pool(chain([first, second], chunks), checker, jobs)
+    from ordercheck.validate.workers import in_workers  # only a parallel run pays for it
+
+    yield from in_workers(chain([first, second], chunks), checker, jobs)
 
 
 def _chunks(
@@ -216,53 +205,3 @@ def _size(frame: Frame) -> int:
     if isinstance(frame, Block):
         return len(frame.data)
     return len(frame.text) if isinstance(frame, Document) else 0
-
-
-# -- worker processes -------------------------------------------------------------------
-
-_worker_checker: Checker | None = None
-
-
-def _init_worker(kind: Kind, profile: Profile, max_line_bytes: int) -> None:
-    global _worker_checker  # noqa: PLW0603 -- one checker per worker process, by design
-    # Ctrl-C is the parent's to handle; workers dying on it would only add tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_checker = Checker(kind, profile, max_line_bytes)
-
-
-def _check_chunk(chunk: Chunk) -> list[Batch]:
-    assert _worker_checker is not None, "worker used before its initializer ran"
-    return [_worker_checker.check(frame) for frame in chunk]
-
-
-def _start_method() -> str:
-    single_threaded = threading.active_count() == 1
-    return "fork" if sys.platform.startswith("linux") and single_threaded else "spawn"
-
-
-def _in_pool(
-    chunks: Iterator[list[tuple[bool, Frame]]], checker: Checker, jobs: int
-) -> Iterator[tuple[bool, Batch]]:
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(_start_method()),
-        initializer=_init_worker,
-        initargs=(checker.kind, checker.profile, checker.max_line_bytes),
-    )
-    window: deque[tuple[list[bool], Future[list[Batch]]]] = deque()
-    try:
-        for chunk in chunks:
-            starts = [starts for starts, _ in chunk]
-            window.append((starts, pool.submit(_check_chunk, [frame for _, frame in chunk])))
-            # Report an error frame before reading on: the input after it may never come.
-            drain = isinstance(chunk[-1][1], LongLine | Unreadable)
-            while window and (drain or len(window) >= jobs * IN_FLIGHT_PER_JOB):
-                yield from _done(*window.popleft())
-        while window:
-            yield from _done(*window.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _done(starts: list[bool], future: Future[list[Batch]]) -> Iterator[tuple[bool, Batch]]:
-    return zip(starts, future.result(), strict=True)

@@ -10,6 +10,7 @@ the exit code.  All are plain tuples, cheap to send back from a worker process.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -105,12 +106,26 @@ class Batch(NamedTuple):
         rest = self._replace(clean=self.clean[clean_from:], checked=self.checked[checked_from:])
         return [*pieces, rest] if rest.payloads else pieces
 
+    def merged(self) -> Iterator[int | CheckedPayload | None]:
+        """Every payload of the batch in input order: a clean one as its line (None for a
+        document), any other as its `CheckedPayload`."""
+        checked = iter(self.checked)
+        pending = next(checked, None)
+        for line in self.clean_lines():
+            while pending is not None and (pending.line or 0) < (line or 0):
+                yield pending
+                pending = next(checked, None)
+            yield line
+        if pending is not None:
+            yield pending
+            yield from checked
+
     def in_order(self) -> list[CheckedPayload]:
         """Every payload of the batch, clean ones too, in input order."""
-        clean = [CheckedPayload(self.source, line) for line in self.clean_lines()]
-        if not clean or not self.checked:
-            return clean or list(self.checked)
-        return sorted([*clean, *self.checked], key=lambda checked: checked.line or 0)
+        return [
+            item if isinstance(item, CheckedPayload) else CheckedPayload(self.source, item)
+            for item in self.merged()
+        ]
 
 
 @dataclass

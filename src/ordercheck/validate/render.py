@@ -158,10 +158,6 @@ def outcome_record(outcome: CheckedPayload) -> dict[str, Any]:
     return record
 
 
-def _line(line: int | None) -> str:
-    return "null" if line is None else str(line)
-
-
 class JsonRenderer:
     """One JSON document, streamed a record at a time."""
 
@@ -173,14 +169,14 @@ class JsonRenderer:
         return _dumps(self.head)[:-1] + ',"records":['
 
     def add(self, batch: Batch) -> str:
-        if not batch.checked:  # all clean: the records differ by their line alone
-            source = _dumps({"source": batch.source})[1:-1]
-            records = [
-                f'{{{source},"line":{_line(line)},"status":"valid","findings":[]}}'
-                for line in batch.clean_lines()
-            ]
-        else:
-            records = [_dumps(outcome_record(checked)) for checked in batch.in_order()]
+        # A clean payload's record differs from the next by its line alone: no dict, no dumps.
+        head = "{" + _dumps({"source": batch.source})[1:-1] + ',"line":'
+        records = [
+            _dumps(outcome_record(item))
+            if isinstance(item, CheckedPayload)
+            else f'{head}{"null" if item is None else item},"status":"valid","findings":[]}}'
+            for item in batch.merged()
+        ]
         if not records:
             return ""
         separator = "\n" if self._first else ",\n"
