@@ -15,6 +15,7 @@ from typing import Any
 from ordercheck.json_tools import fast_validator, precise_validator
 from ordercheck.spec import Profile, RuleCatalogue
 from ordercheck.validators._explain import Explainer
+from ordercheck.validators._fast_shape import shaped_for_speed
 from ordercheck.validators._native_errors import NativeErrors, Unexplained
 from ordercheck.validators._precise_errors import precise_breaks
 from ordercheck.validators.violations import ConstraintViolation
@@ -27,8 +28,9 @@ class Engines:
     """Findings for one schema under one profile.
 
     `schema` is the full schema (every level: the findings name warnings too); `native` the
-    same compiled for the jsonschema-rs validator (the strict profile, which keeps every
-    level, without the spec's annotations).
+    same compiled for the jsonschema-rs validators (the strict profile, which keeps every
+    level): one reads errors from it as it is, one answers "clean?" from it reshaped for
+    speed.
     """
 
     def __init__(
@@ -40,7 +42,7 @@ class Engines:
     ):
         self.schema = schema
         self.fast = fast_validator(native)
-        self.clean_test: Callable[[Any], bool] = self.fast.is_valid
+        self.clean_test: Callable[[Any], bool] = fast_validator(shaped_for_speed(native)).is_valid
         self.explainer = Explainer(schema, catalogue, profile)
         self._native = NativeErrors(schema, self.explainer)
         self._precise: Any = None

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ordercheck.json_tools import fast_answer
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import Engines
+from ordercheck.validators._engines import NATIVE_REFUSALS, Engines
 from ordercheck.validators.violations import ConstraintViolation
 
 
@@ -23,8 +22,14 @@ class _Envelope:
         native = spec.for_profile(schema, "strict")
         self.engines = Engines(schema, native, RuleCatalogue(schema), profile)
 
+    def _clean(self, body: Any) -> bool:
+        try:
+            return self.engines.clean_test(body)
+        except NATIVE_REFUSALS:
+            return False
+
     def violations(self, body: Any, *, precise: bool = False) -> list[ConstraintViolation]:
-        if not precise and fast_answer(self.engines.fast, body) is True:
+        if not precise and self._clean(body):
             return []
         return self.engines.findings(body, precise=precise)
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ordercheck.json_tools import fast_answer, fast_validator
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._engines import Engines
+from ordercheck.validators._engines import NATIVE_REFUSALS, Engines
+from ordercheck.validators._fast_shape import shaped_for_speed
 from ordercheck.validators.violations import ConstraintViolation, Verdict
 
 
@@ -32,7 +33,7 @@ class RequestValidator:
         self.spec = spec or load_spec()
         full = self.spec.request_schema
         self.catalogue = RuleCatalogue(full)
-        self._fast_profile = fast_validator(self.spec.for_profile(full, profile))
+        self._fast_profile = fast_validator(shaped_for_speed(self.spec.for_profile(full, profile)))
         self._engines = Engines(
             full, self.spec.for_profile(full, "strict"), self.catalogue, profile
         )
@@ -64,6 +65,13 @@ class RequestValidator:
 
     def check(self, payload: Any, *, precise: bool = False) -> Verdict[ConstraintViolation]:
         """The verdict with its findings; skips the explaining for a clean payload."""
-        if not precise and fast_answer(self._engines.fast, payload) is True:
+        if not precise and _answer(self._engines.clean_test, payload) is True:
             return Verdict()
         return Verdict(tuple(self.findings(payload, precise=precise)))
+
+
+def _answer(test: Callable[[Any], bool], payload: Any) -> bool | None:
+    try:
+        return test(payload)
+    except NATIVE_REFUSALS:
+        return None
