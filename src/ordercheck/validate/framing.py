@@ -162,14 +162,14 @@ def _lines(source: Source, limit: int, block_bytes: int) -> Iterator[Frame]:
                 chunk = read(block_bytes)
                 continue
             chunk, skipping = chunk[newline + 1 :], False
-        start = len(pending)
-        pending += chunk
-        cut = pending.rfind(b"\n", start)
-        if cut >= 0:
-            with memoryview(pending) as view:
-                block = Block(source.name, bytes(view[:cut]))
-            del pending[: cut + 1]
-            yield block
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            pending += chunk
+        else:
+            # Usually nothing is pending and the block is one slice of what was read.
+            data = bytes(pending) + chunk[:cut] if pending else chunk[:cut]
+            pending = bytearray(chunk[cut + 1 :])
+            yield Block(source.name, data)
         if len(pending) > limit:
             yield LongLine(source.name, limit)
             pending.clear()

@@ -99,10 +99,10 @@ class Explainer:
         elif "propertyNames" in pointer and key is not None:
             yield Break(self.rule_at(pointer), (*steps, key), key, {})
         else:
-            rule, field = self._rule_and_field(pointer)
+            rule, field = self.rule_and_field(pointer)
             yield Break(rule, steps, node, field)
 
-    def _rule_and_field(self, pointer: SchemaPointer) -> tuple[Rule, Mapping[str, Any]]:
+    def rule_and_field(self, pointer: SchemaPointer) -> tuple[Rule, Mapping[str, Any]]:
         """The rule at `pointer` and its field's schema, looked up once per pointer."""
         known = self._rules.get(pointer)
         if known is None:
@@ -114,6 +114,8 @@ class Explainer:
 
     def findings(self, breaks: Iterable[Break], instance: Any) -> list[ConstraintViolation]:
         """One finding per broken rule and place, without repeats, in document order."""
+        if isinstance(breaks, list) and len(breaks) == 1:
+            return [self._violation(breaks[0])]
         unique = {(b.rule.id, b.steps): b for b in breaks}
         ordered = list(unique.values())
         if len(ordered) > 1:

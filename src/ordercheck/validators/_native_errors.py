@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ordercheck.json_tools import PathStep
+from ordercheck.spec import Rule
 from ordercheck.spec._rules import SchemaPointer
 from ordercheck.validators._explain import Break, Explainer
 
@@ -34,6 +35,9 @@ class _Place(NamedTuple):
 
     pointer: SchemaPointer  # as the rule catalogue spells it
     moves: tuple[tuple[str, str | None], ...]  # how each instance step is taken
+    # The rule and its field's schema, for the common case: an assertion about the value
+    # at the error's place (not a missing field, a property name or unknown fields).
+    plain: tuple[Rule, Mapping[str, Any]] | None = None
 
 
 class Unexplained(Exception):
@@ -56,16 +60,24 @@ class NativeErrors:
             found.extend(self._breaks(error, instance))
         return found
 
-    def _breaks(self, error: Any, instance: Any) -> Iterable[Break]:
-        raw = tuple(error.schema_path)
+    def _place(self, raw: tuple[str | int, ...]) -> _Place:
         if raw not in self._places:
-            self._places[raw] = _place(self.schema, raw)
-        place = self._places[raw]
-        if place is None:
+            place = _place(self.schema, raw)
+            if place is not None and _is_plain(place.pointer):
+                place = place._replace(plain=self.explainer.rule_and_field(place.pointer))
+            self._places[raw] = place
+        known = self._places[raw]
+        if known is None:
             raise Unexplained(f"schema path {raw}")
+        return known
+
+    def _breaks(self, error: Any, instance: Any) -> Iterable[Break]:
+        place = self._place(tuple(error.schema_path))
         steps, node = _follow(place.moves, error.instance_path, instance)
-        keyword = place.pointer[-1]
-        if keyword == "required":
+        if place.plain is not None:
+            rule, field = place.plain
+            return (Break(rule, steps, node, field),)
+        if place.pointer[-1] == "required":
             missing = error.kind.property
             if not isinstance(missing, str):
                 raise Unexplained(f"required property {missing!r}")
@@ -76,6 +88,12 @@ class NativeErrors:
                 raise Unexplained(f"property name {key!r}")
             return self.explainer.breaks(place.pointer, steps, node, key=key)
         return self.explainer.breaks(place.pointer, steps, node)
+
+
+def _is_plain(pointer: SchemaPointer) -> bool:
+    return (
+        pointer[-1] not in ("required", "unevaluatedProperties") and "propertyNames" not in pointer
+    )
 
 
 def _place(schema: Mapping[str, Any], raw: tuple[str | int, ...]) -> _Place | None:
