@@ -84,7 +84,7 @@ def _report(batch: Batch, renderer: Renderer, tally: Tally) -> None:
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Worker processes; 0 means one per CPU (at most 4 per CPU, and 64).",
+    help="Worker processes; 0 means one per CPU (at most 4 per CPU, never over 64).",
 )
 @click.option(
     "--max-line-bytes",
