@@ -12,9 +12,10 @@ import ordercheck
 import ordercheck.fuzz
 import ordercheck.rules
 import ordercheck.spec
+import ordercheck.validate
 import ordercheck.validators
 
-PUBLIC_PACKAGES = [ordercheck.spec, ordercheck.validators]
+PUBLIC_PACKAGES = [ordercheck.spec, ordercheck.validate, ordercheck.validators]
 
 
 def public_members(module: ModuleType) -> set[str]:

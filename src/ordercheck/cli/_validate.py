@@ -15,8 +15,17 @@ from typing import BinaryIO, TextIO
 import click
 
 from ordercheck.spec import PROFILES, check_profile
-from ordercheck.validate_output import FORMATS, Renderer, renderer_for
-from ordercheck.validate_run import KINDS, Kind, Outcome, Tally, run
+from ordercheck.validate import (
+    DEFAULT_MAX_LINE_BYTES,
+    FORMATS,
+    KINDS,
+    Batch,
+    Kind,
+    Renderer,
+    Tally,
+    renderer_for,
+    run_batches,
+)
 
 # 128 + SIGPIPE, what a shell reports when `| head` closes the pipe early.
 EXIT_BROKEN_PIPE = 141
@@ -32,15 +41,17 @@ def _stdin() -> BinaryIO | None:
     return getattr(sys.stdin, "buffer", None)
 
 
-def _report(outcome: Outcome, renderer: Renderer, tally: Tally) -> None:
-    tally.add(outcome)
-    text = renderer.add(outcome)
-    if text:
-        click.echo(text, nl=False)
-    if outcome.problem is not None:
-        # Flush first so the error lands after the report lines it follows.
-        sys.stdout.flush()
-        click.echo(f"ordercheck: error: {outcome.input_error()}", err=True)
+def _report(batch: Batch, renderer: Renderer, tally: Tally) -> None:
+    for piece in batch.pieces():
+        tally.add_batch(piece)
+        text = renderer.add(piece)
+        if text:
+            click.echo(text, nl=False)
+        last = piece.checked[-1] if piece.checked else None
+        if last is not None and last.problem is not None:
+            # Flush first so the error lands after the report lines it follows.
+            sys.stdout.flush()
+            click.echo(f"ordercheck: error: {last.input_error()}", err=True)
 
 
 @click.command("validate")
@@ -73,10 +84,19 @@ def _report(outcome: Outcome, renderer: Renderer, tally: Tally) -> None:
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Worker processes; 0 means one per CPU.",
+    help="Worker processes; 0 means one per CPU (at most 4 per CPU, never over 64).",
+)
+@click.option(
+    "--max-line-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_LINE_BYTES,
+    show_default=True,
+    help="Longest payload read: a longer JSONL line or .json file is an error, and skipped.",
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-def validate_command(profile: str, kind: str, fmt: str, jobs: int, paths: tuple[str, ...]) -> None:
+def validate_command(
+    profile: str, kind: str, fmt: str, jobs: int, max_line_bytes: int, paths: tuple[str, ...]
+) -> None:
     """Validate payloads in PATHs: .json files (one payload each), .jsonl files (one a
     line), directories of them, or - for JSONL on standard input."""
     level = check_profile(profile)
@@ -84,17 +104,18 @@ def validate_command(profile: str, kind: str, fmt: str, jobs: int, paths: tuple[
     color = fmt == "text" and _use_color(sys.stdout)
     renderer = renderer_for(fmt, kind=kind, profile=profile, color=color)
     tally = Tally()
-    outcomes = run(
+    batches = run_batches(
         paths,
         kind=kind_,
         profile=level,
         jobs=jobs or os.cpu_count() or 1,
         stdin=_stdin(),
+        max_line_bytes=max_line_bytes,
     )
     try:
         click.echo(renderer.begin(), nl=False)
-        for outcome in outcomes:
-            _report(outcome, renderer, tally)
+        for batch in batches:
+            _report(batch, renderer, tally)
         click.echo(renderer.end(tally), nl=False)
         sys.stdout.flush()
     except BrokenPipeError:
@@ -103,7 +124,7 @@ def validate_command(profile: str, kind: str, fmt: str, jobs: int, paths: tuple[
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
     finally:
-        outcomes.close()  # stops any worker processes at once, even on an early exit
+        batches.close()  # stops any worker processes at once, even on an early exit
     # SystemExit rather than ctx.exit: `ordercheck.cli.main` runs the group with
     # standalone_mode=False, where click turns ctx.exit into a return value it drops.
     sys.exit(tally.exit_code)

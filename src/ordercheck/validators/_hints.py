@@ -12,7 +12,8 @@ from typing import Any
 from ordercheck.spec import Rule
 from ordercheck.validators.violations import describe, short, type_words
 
-Explainer = Callable[[Rule, Any, Mapping[str, Any]], tuple[str, str]]
+# Phrases a keyword's (expected, found) words from the rule, the value and the field's schema.
+Phrasing = Callable[[Rule, Any, Mapping[str, Any]], tuple[str, str]]
 
 
 def _such_as(field_schema: Mapping[str, Any]) -> str:
@@ -73,7 +74,7 @@ def _not(rule: Rule, found: Any, field_schema: Mapping[str, Any]) -> tuple[str, 
     return rule.hint or f"not {short(rule.value)}", describe(found)
 
 
-_EXPLAINERS: dict[str, Explainer] = {
+_PHRASINGS: dict[str, Phrasing] = {
     "type": _type,
     "required": _required,
     "enum": _enum,
@@ -97,11 +98,11 @@ def explain(
     rule: Rule, found: Any, field_schema: Mapping[str, Any], path: str
 ) -> tuple[str, str, str]:
     """(expected, found, hint) for `found` breaking `rule` at `path`."""
-    explainer = _EXPLAINERS.get(rule.keyword)
-    if explainer is None:
+    phrasing = _PHRASINGS.get(rule.keyword)
+    if phrasing is None:
         expected, found_words = f"{rule.keyword} {short(rule.value)}", describe(found)
     else:
-        expected, found_words = explainer(rule, found, field_schema)
+        expected, found_words = phrasing(rule, found, field_schema)
     where = path.removeprefix("$.") if path != "$" else "the body"
     if rule.keyword == "required":
         hint = f"{where} is missing; add it: {expected.split(', ', 1)[-1]}"

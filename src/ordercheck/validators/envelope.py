@@ -10,24 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ordercheck.json_tools import fast_answer, fast_validator, precise_validator
 from ordercheck.spec import Profile, RuleCatalogue, Spec, check_profile, load_spec
-from ordercheck.validators._explain import Explainer
+from ordercheck.validators._engines import NATIVE_REFUSALS, Engines
 from ordercheck.validators.violations import ConstraintViolation
 
 
 class _Envelope:
-    """Fast and precise validators for one envelope schema."""
+    """The schema engines for one envelope schema."""
 
     def __init__(self, spec: Spec, schema: Mapping[str, Any], profile: Profile):
-        self.fast_all = fast_validator(spec.for_profile(schema, "strict"))
-        self.precise = precise_validator(schema)
-        self.explainer = Explainer(schema, RuleCatalogue(schema), profile)
+        native = spec.for_profile(schema, "strict")
+        self.engines = Engines(schema, native, RuleCatalogue(schema), profile)
 
-    def violations(self, body: Any) -> list[ConstraintViolation]:
-        if fast_answer(self.fast_all, body) is True:
+    def _clean(self, body: Any) -> bool:
+        try:
+            return self.engines.clean_test(body)
+        except NATIVE_REFUSALS:
+            return False
+
+    def violations(self, body: Any, *, precise: bool = False) -> list[ConstraintViolation]:
+        if not precise and self._clean(body):
             return []
-        return self.explainer.findings(self.precise.iter_errors(body))
+        return self.engines.findings(body, precise=precise)
 
 
 class EnvelopeValidator:
@@ -59,7 +63,10 @@ class EnvelopeValidator:
                 return "success"
         return "error"
 
-    def violations(self, body: Any, *, status: int | None = None) -> list[ConstraintViolation]:
-        """Every envelope constraint `body` breaks, errors and warnings, in document order."""
+    def violations(
+        self, body: Any, *, status: int | None = None, precise: bool = False
+    ) -> list[ConstraintViolation]:
+        """Every envelope constraint `body` breaks, errors and warnings, in document order
+        then rule; explained by jsonschema (the oracle of the tests) when `precise`."""
         envelope = self._success if self.expected(body, status) == "success" else self._error
-        return envelope.violations(body)
+        return envelope.violations(body, precise=precise)

@@ -1,7 +1,9 @@
 """What `ordercheck validate` prints: text for people, JSON and JUnit XML for machines.
 
 Every renderer has the same three steps, each returning text to write at once, so output
-streams as outcomes arrive (`begin`, then `add` per outcome, then `end` with the tally):
+streams as the engine's batches arrive (`begin`, then `add` per `Batch`, then `end` with
+the tally).  A batch lists its clean payloads by line only, so the text output does nothing
+per clean payload; the JSON and JUnit outputs have a record for each, by design.
 
 ``text``
     A header per file, then per failing payload one line per finding,
@@ -21,14 +23,16 @@ streams as outcomes arrive (`begin`, then `add` per outcome, then `end` with the
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import click
 import orjson
 
-from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, render_junit
-from ordercheck.validate_run import Outcome, Tally
+from ordercheck.validate._ansi import style
+from ordercheck.validate.outcomes import Batch, CheckedPayload, Tally
 from ordercheck.validators import Violation
+
+if TYPE_CHECKING:
+    from ordercheck.reports.junitxml import JUnitCase
 
 FORMATS = ("text", "json", "junit")
 
@@ -65,7 +69,7 @@ class Renderer(Protocol):
 
     def begin(self) -> str: ...
 
-    def add(self, outcome: Outcome) -> str: ...
+    def add(self, batch: Batch) -> str: ...
 
     def end(self, tally: Tally) -> str: ...
 
@@ -80,7 +84,7 @@ class TextRenderer:
         self._files = 0
 
     def _style(self, text: str, **styles: Any) -> str:
-        return click.style(text, **styles) if self.color else text
+        return style(text, **styles) if self.color else text
 
     def begin(self) -> str:
         return ""
@@ -92,7 +96,7 @@ class TextRenderer:
         self._source, self._file = None, Tally()
         return text
 
-    def _finding(self, outcome: Outcome, finding: Violation) -> str:
+    def _finding(self, outcome: CheckedPayload, finding: Violation) -> str:
         if finding.severity == "warning":
             return self._style("  " + finding_line(outcome.location, finding), dim=True)
         hint = safe_text(finding.hint)
@@ -106,25 +110,30 @@ class TextRenderer:
             ]
         )
 
-    def add(self, outcome: Outcome) -> str:
-        out = ""
-        if outcome.source != self._source:
-            out += self._close_file()
-            if outcome.problem is not None and outcome.line is None:
-                return out  # a whole file that could not be read: standard error says so
-            self._source = outcome.source
+    def add(self, batch: Batch) -> str:
+        out = []
+        if batch.source != self._source:
+            out.append(self._close_file())
+            if _whole_file_problem(batch):
+                return "".join(out)  # a file that could not be read: standard error says so
+            self._source = batch.source
             self._files += 1
-            out += self._style(safe_text(outcome.source), bold=True, underline=True) + "\n"
-        self._file.add(outcome)
-        for finding in outcome.findings:
-            out += self._finding(outcome, finding) + "\n"
-        return out
+            out.append(self._style(safe_text(batch.source), bold=True, underline=True) + "\n")
+        self._file.add_batch(batch)
+        for checked in batch.checked:
+            for finding in checked.findings:
+                out.append(self._finding(checked, finding) + "\n")
+        return "".join(out)
 
     def end(self, tally: Tally) -> str:
         colour = {0: "green", 1: "red", 2: "yellow"}[tally.exit_code]
         # With one file the run's summary says it all; repeating it per file is noise.
         closing = self._close_file(summary=self._files > 1)
         return closing + self._style(summary_line(tally), fg=colour, bold=True) + "\n"
+
+
+def _whole_file_problem(batch: Batch) -> bool:
+    return batch.document and any(c.problem is not None and c.line is None for c in batch.checked)
 
 
 def _dumps(record: dict[str, Any]) -> str:
@@ -135,7 +144,7 @@ def _dumps(record: dict[str, Any]) -> str:
         return json.dumps(record, ensure_ascii=True)
 
 
-def outcome_record(outcome: Outcome) -> dict[str, Any]:
+def outcome_record(outcome: CheckedPayload) -> dict[str, Any]:
     """The JSON form of one outcome."""
     record: dict[str, Any] = {
         "source": outcome.source,
@@ -159,10 +168,20 @@ class JsonRenderer:
     def begin(self) -> str:
         return _dumps(self.head)[:-1] + ',"records":['
 
-    def add(self, outcome: Outcome) -> str:
+    def add(self, batch: Batch) -> str:
+        # A clean payload's record differs from the next by its line alone: no dict, no dumps.
+        head = "{" + _dumps({"source": batch.source})[1:-1] + ',"line":'
+        records = [
+            _dumps(outcome_record(item))
+            if isinstance(item, CheckedPayload)
+            else f'{head}{"null" if item is None else item},"status":"valid","findings":[]}}'
+            for item in batch.merged()
+        ]
+        if not records:
+            return ""
         separator = "\n" if self._first else ",\n"
         self._first = False
-        return separator + _dumps(outcome_record(outcome))
+        return separator + ",\n".join(records)
 
     def end(self, tally: Tally) -> str:
         return '\n],"summary":' + _dumps(tally.to_dict()) + "}\n"
@@ -178,23 +197,30 @@ class JUnitRenderer:
     def begin(self) -> str:
         return ""
 
-    def add(self, outcome: Outcome) -> str:
-        name = "document" if outcome.line is None else f"line {outcome.line}"
-        case = JUnitCase(name=name, classname=safe_text(outcome.source))
-        if outcome.problem is not None:
-            message = safe_text(str(outcome.input_error()))
-            case = JUnitCase(case.name, case.classname, "error", message, message)
-        elif outcome.status == "invalid":
-            errors = [f for f in outcome.findings if f.severity == "error"]
-            message = safe_text(errors[0].hint)
-            if len(errors) > 1:
-                message += f" (and {_plural(len(errors) - 1, 'more error')})"
-            details = "\n".join(finding_line(outcome.location, f) for f in outcome.findings)
-            case = JUnitCase(case.name, case.classname, "failed", message, details)
-        self._suites.setdefault(outcome.source, []).append(case)
+    def add(self, batch: Batch) -> str:
+        from ordercheck.reports.junitxml import JUnitCase
+
+        cases = self._suites.setdefault(batch.source, [])
+        for outcome in batch.in_order():
+            name = "document" if outcome.line is None else f"line {outcome.line}"
+            case = JUnitCase(name=name, classname=safe_text(outcome.source))
+            if outcome.problem is not None:
+                message = safe_text(str(outcome.input_error()))
+                case = JUnitCase(case.name, case.classname, "error", message, message)
+            elif outcome.status == "invalid":
+                errors = [f for f in outcome.findings if f.severity == "error"]
+                message = safe_text(errors[0].hint)
+                if len(errors) > 1:
+                    message += f" (and {_plural(len(errors) - 1, 'more error')})"
+                details = "\n".join(finding_line(outcome.location, f) for f in outcome.findings)
+                case = JUnitCase(case.name, case.classname, "failed", message, details)
+            cases.append(case)
         return ""
 
     def end(self, tally: Tally) -> str:
+        # The reports package is imported only for this format: it costs startup time.
+        from ordercheck.reports.junitxml import JUnitSuite, render_junit
+
         suites = [
             JUnitSuite(safe_text(source), cases, properties=self.properties)
             for source, cases in self._suites.items()
@@ -202,7 +228,7 @@ class JUnitRenderer:
         return render_junit(suites, name="ordercheck validate").decode("utf-8")
 
 
-def renderer_for(fmt: str, *, kind: str, profile: str, color: bool) -> Renderer:
+def renderer_for(fmt: str, *, kind: str, profile: str, color: bool = False) -> Renderer:
     """The renderer for an output format name."""
     if fmt == "text":
         return TextRenderer(color=color)
