@@ -20,10 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-import jsonschema
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 
 @lru_cache(maxsize=256)
@@ -57,14 +54,20 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
 
 def _ecma_pattern(
     validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
+) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
     if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-PreciseValidator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _ecma_pattern}
-)
+@lru_cache(maxsize=1)
+def _precise_class() -> Any:
+    """Draft 2020-12 with ECMA-262 patterns.  Built on first use: importing jsonschema costs
+    every command ~50 ms, and only the differential oracle and ``precise=True`` need it."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
 
 
 def fast_validator(schema: Any) -> Any:
@@ -85,7 +88,7 @@ def fast_answer(validator: Any, instance: Any) -> bool | None:
 
 def precise_validator(schema: Mapping[str, Any]) -> Any:
     """A jsonschema validator for `schema` whose patterns have ECMA-262 meaning."""
-    return PreciseValidator(dict(schema))
+    return _precise_class()(dict(schema))
 
 
 # -- JSON types -----------------------------------------------------------------------------
