@@ -3,8 +3,9 @@
 Schemathesis builds and sends each request (`Case.call`) and runs the contract rules'
 checks on the response (`Case.validate_response`, with the checks made from the rule
 registry); this module adds what a run against a shared system needs: a rate limit, a
-thread-local session, and the `Observation` every rule reads, built once per exchange with
-its redacted `Exchange` record.
+thread-local `BoundedSession` (no redirects, a cap on bodies, one deadline per request), and
+the `Observation` every rule reads, built once per exchange with its redacted `Exchange`
+record.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from schemathesis.core.transport import Response
 
 from ordercheck.errors import Failure, TargetError
 from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.fuzz.transport import BoundedSession, Limits, describe, tls_reason, unreachable
 from ordercheck.results import Exchange, RuleViolation, redact
 from ordercheck.rules import (
     KEEP,
@@ -100,6 +102,7 @@ class Client:
     def __init__(self, spec: Spec, config: FuzzConfig, base_url: str):
         self.config = config
         self.base_url = base_url.rstrip("/")
+        self.limits = Limits(config.timeout_s, config.max_response_bytes)
         self.judging = Judging(config.profile, config.allow_rejection_pattern, spec)
         self.schema = schemathesis.openapi.from_dict(_operation_document(spec, config))
         self.schema.config.update(base_url=self.base_url)
@@ -110,7 +113,7 @@ class Client:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            session = self._local.session = BoundedSession(self.limits)
         return session
 
     def url_for(self, merchant_id: str) -> str:
@@ -150,13 +153,15 @@ class Client:
         key: Any = KEEP,
         merchant_id: str | None = None,
     ) -> Judged:
-        """Send one request and judge its response by every exchange rule that applies; a
-        connection problem is judged too (it breaks C1), never raised."""
+        """Send one request and judge its response by every exchange rule that applies; an
+        exchange with no whole response is judged too (it breaks C1), never raised."""
         merchant = merchant_id or self.config.merchant_id
         headers = self._headers(key)
         params = {"merchant_id": merchant} if "{merchant_id}" in self.config.path else {}
         case = self.operation.Case(body=body, path_parameters=params, headers=dict(headers))
-        extra: dict[str, Any] = {"timeout": self.config.timeout_s}
+        # The session enforces the deadline and never follows a redirect; saying so here too
+        # keeps Schemathesis from following one should it ever bring its own session.
+        extra: dict[str, Any] = {"timeout": self.config.timeout_s, "allow_redirects": False}
         if raw is not None:
             extra["data"] = raw
         record = self.describe(body, raw=raw, key=key, merchant_id=merchant)
@@ -172,7 +177,7 @@ class Client:
                 self.judging,
                 request=request,
                 raw_request=raw,
-                error=type(exc).__name__,
+                error=describe(exc),
                 record=replace(record, elapsed_ms=elapsed),
             )
             applied, found = judge(observation)
@@ -231,17 +236,26 @@ class Client:
 
         An empty order with the configured key: a conformant server checks the key first, so
         401/403 here means every order of the run would be refused for the key, not judged.
+        Only a target that nothing answers at the TCP level "cannot be reached", and a TLS
+        handshake that fails is a setup problem too; a reachable server that breaks the
+        exchange (a reset, a cut body, bytes that are not HTTP) is left to the run, which
+        judges every such exchange under C1.
         """
         try:
-            response = requests.post(
+            response = self._session().post(
                 self.url_for(self.config.merchant_id),
                 data=b"{}",
                 headers=self._headers(KEEP),
-                timeout=self.config.timeout_s,
+                allow_redirects=False,
             )
+        except requests.exceptions.SSLError as exc:
+            raise TargetError(
+                f"{self.base_url}: the TLS handshake failed ({tls_reason(exc)})"
+            ) from None
         except requests.RequestException as exc:
-            raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
-        response.close()
+            if unreachable(exc):
+                raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+            return
         if response.status_code in (401, 403):
             raise TargetError(
                 f"{self.base_url} refuses the access key for merchant "

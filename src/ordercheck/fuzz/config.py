@@ -26,8 +26,14 @@ DEFAULT_WORKERS = 1
 DEFAULT_LATENCY_BUDGET_MS = 2000.0
 DEFAULT_BURST_SIZE = 8
 DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 2**20
 MAX_WORKERS = 64
 MAX_BURST_SIZE = 64
+# A per-request timer must fit the platform's wait; an hour is already no deadline at all.
+MAX_TIMEOUT_S = 3600.0
+# A Create Order answer is a few hundred bytes; below 1 KiB even an error page is cut.
+MIN_RESPONSE_BYTES = 2**10
+MAX_RESPONSE_BYTES = 2**30
 
 # Where an option exists: on both command lines, or in one only (see README, "Options").
 Where = Literal["both", "cli", "pytest"]
@@ -166,10 +172,18 @@ class FuzzConfig:
     )
     timeout_s: float = option(
         DEFAULT_TIMEOUT_S,
-        "Give up on a response after this many seconds.",
+        "Each request's deadline, from connecting to the last byte of the body; a response "
+        f"not whole by then breaks C1 (at most {MAX_TIMEOUT_S:g}).",
         kind="float",
         metavar="S",
         flag="--timeout",
+    )
+    max_response_bytes: int = option(
+        DEFAULT_MAX_RESPONSE_BYTES,
+        "Give up on a response body larger than this, as sent or decompressed; it breaks C1 "
+        f"({MIN_RESPONSE_BYTES} to {MAX_RESPONSE_BYTES}).",
+        kind="int",
+        metavar="BYTES",
     )
     variant: str | None = option(
         None,
@@ -189,9 +203,12 @@ class FuzzConfig:
         _at_least("--max-examples", self.max_examples, 1)
         _at_least("--workers", self.workers, 1, MAX_WORKERS)
         _at_least("--burst-size", self.burst_size, 2, MAX_BURST_SIZE)
+        _at_least(
+            "--max-response-bytes", self.max_response_bytes, MIN_RESPONSE_BYTES, MAX_RESPONSE_BYTES
+        )
         _positive("--rate-limit", self.rate_limit)
         _positive("--latency-budget-ms", self.latency_budget_ms)
-        _positive("--timeout", self.timeout_s)
+        _positive("--timeout", self.timeout_s, largest=MAX_TIMEOUT_S)
         if self.base_url is not None and not re.match(r"^https?://[^/]+", self.base_url):
             raise UsageError(
                 f"--base-url={self.base_url!r}: expected http(s)://host[:port][/prefix]"
@@ -215,9 +232,22 @@ def _at_least(name: str, value: int, low: int, high: int | None = None) -> None:
         raise UsageError(f"{name}={value}: must be {bound}")
 
 
-def _positive(name: str, value: float | None) -> None:
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise UsageError(f"{name}={value}: must be a finite number more than 0")
+def _positive(
+    name: str, value: float | None, *, smallest: float | None = None, largest: float | None = None
+) -> None:
+    """`value` is None, or finite, more than 0 and within the bounds given."""
+    if value is None:
+        return
+    low = smallest is None or value >= smallest
+    high = largest is None or value <= largest
+    if not (math.isfinite(value) and value > 0 and low and high):
+        bounds = "".join(
+            [
+                "" if smallest is None else f", at least {smallest:g}",
+                "" if largest is None else f", at most {largest:g}",
+            ]
+        )
+        raise UsageError(f"{name}={value}: must be a finite number more than 0{bounds}")
 
 
 def options(where: Where) -> list[tuple[Field[Any], Option]]:
