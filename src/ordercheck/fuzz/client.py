@@ -97,18 +97,30 @@ def _operation_document(spec: Spec, config: FuzzConfig) -> dict[str, Any]:
 
 
 class Client:
-    """Sends Create Order requests to one target and judges each response."""
+    """Sends Create Order requests to one target and judges each response.
 
-    def __init__(self, spec: Spec, config: FuzzConfig, base_url: str):
+    `stop_at` (a `time.monotonic()` value, from ``--deadline``) is when the run must end:
+    after it `out_of_time` is true and the callers send nothing new.
+    """
+
+    def __init__(
+        self, spec: Spec, config: FuzzConfig, base_url: str, *, stop_at: float | None = None
+    ):
         self.config = config
         self.base_url = base_url.rstrip("/")
         self.limits = Limits(config.timeout_s, config.max_response_bytes)
+        self.stop_at = stop_at
         self.judging = Judging(config.profile, config.allow_rejection_pattern, spec)
         self.schema = schemathesis.openapi.from_dict(_operation_document(spec, config))
         self.schema.config.update(base_url=self.base_url)
         self.operation = self.schema[config.path]["POST"]
         self.limiter = RateLimiter(config.rate_limit)
         self._local = threading.local()
+
+    @property
+    def out_of_time(self) -> bool:
+        """True once the run's deadline has passed: no request may start any more."""
+        return self.stop_at is not None and time.monotonic() >= self.stop_at
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
