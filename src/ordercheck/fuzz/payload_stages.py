@@ -162,6 +162,8 @@ class StageRunner:
         if self.dry_run_sink is not None:
             self.dry_run_sink(self.client.describe(payload))
             return None
+        if self.client.out_of_time:  # --deadline passed: draw on, send nothing
+            return None
         judged = self.client.exchange(expectation, payload)
         self.collector.record(judged)
         self.on_exchange()
@@ -173,5 +175,7 @@ class StageRunner:
             if self.dry_run_sink is not None:
                 self.dry_run_sink(self.client.describe(raw=raw))
                 continue
+            if self.client.out_of_time:
+                return
             self.collector.record(self.client.exchange(Expectation("malformed"), raw=raw))
             self.on_exchange()

@@ -14,11 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ordercheck.fuzz.client import Client
+from ordercheck.fuzz.client import Client, Judged
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.payload_stages import OrderIds
 from ordercheck.rules import KEEP, Expect, Expectation, Judgement, Observation, registry
+
+
+class OutOfTime(Exception):
+    """The run's deadline passed: the sequence under way stops before its next request."""
 
 
 @dataclass
@@ -78,21 +82,28 @@ class RunSession:
         key: Any = KEEP,
         merchant_id: str | None = None,
     ) -> Observation:
-        judged = self.client.exchange(
-            Expectation(expect), payload, key=key, merchant_id=merchant_id
+        if self.client.out_of_time:
+            raise OutOfTime
+        expectation = Expectation(expect)
+        return self._record(
+            self.client.exchange(expectation, payload, key=key, merchant_id=merchant_id)
         )
+
+    def _record(self, judged: Judged) -> Observation:
         self.collector.record(judged)
         self.on_exchange()
         return judged.observation
 
     def burst(self, payload: Any, count: int) -> list[Observation]:
+        if self.client.out_of_time:  # checked once: a burst is all or nothing
+            raise OutOfTime
         barrier = threading.Barrier(count)
         results: list[Observation] = []
         lock = threading.Lock()
 
         def fire() -> None:
             barrier.wait()
-            observation = self.send(payload)
+            observation = self._record(self.client.exchange(Expectation("sequence"), payload))
             with lock:
                 results.append(observation)
 
@@ -109,8 +120,11 @@ class RunSession:
     def run_all(self) -> None:
         """Every rule's sequence, then every judgement over the whole run, in spec order."""
         rules = list(registry(self.client.judging.spec).values())
-        for rule in rules:
-            rule.run(self)
+        try:
+            for rule in rules:
+                rule.run(self)
+        except OutOfTime:
+            pass  # the judgements over what the run saw still follow
         for rule in rules:
             judgement = rule.finish(self)
             if judgement is not None:
