@@ -1,5 +1,5 @@
 """Targets that misbehave on the wire: redirects, huge and compressed bodies, trickles,
-resets and bytes that are not HTTP.  Each is a small real server on loopback
+stalls, resets and bytes that are not HTTP.  Each is a small real server on loopback
 (`hostile.py`); the fuzzer must judge what it can, never follow the target elsewhere, and
 stay within its memory and time limits."""
 
@@ -222,6 +222,53 @@ def test_one_deadline_covers_the_whole_response(misbehave: hostile.Answer) -> No
             session.post(f"{server.url}/orders", data=b"{}", timeout=60)
         trickled = server.bytes_sent
     assert trickled < 20  # about five bytes a second for one second, not the whole answer
+
+
+def stalling(connection: Connection, number: int) -> None:
+    """Read the request and never answer (until the test ends)."""
+    connection.read_request()
+    connection.server.wait_for_end()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("misbehave", [trickling, stalling], ids=["trickle", "stall"])
+def test_a_stalling_target_ends_the_run_with_c1_and_reports(
+    tmp_path: Path, misbehave: hostile.Answer
+) -> None:
+    """--timeout cuts each exchange (one deadline, connect to last byte), --deadline ends
+    the run: exit 1, a C1 finding for the stalled exchange, and the reports written."""
+    with serving(after_preflight(misbehave)) as server:
+        run = ordercheck(
+            "fuzz",
+            "--base-url",
+            server.url,
+            "--timeout",
+            "1",
+            "--deadline",
+            "3",
+            "--report-dir",
+            str(tmp_path),
+            timeout=120,  # a generous ceiling: the run itself ends near 4 s
+        )
+        trickled = server.bytes_sent
+        exchanges = server.connections - 1
+    assert run.returncode == 1, run.stderr
+    assert "run deadline passed (--deadline 3)" in run.stderr
+    assert "no whole response within 1 s (--timeout)" in run.stdout
+    report = report_json(tmp_path)
+    assert rule_status(report)["C1"][0] == "failed"
+    assert 1 <= exchanges <= 4
+    assert trickled < exchanges * len(RESPONSE)  # no exchange was read to its end
+
+
+@pytest.mark.slow
+def test_a_run_deadline_on_a_healthy_target_stops_sending(reference_url: str) -> None:
+    """--deadline on a target that answers: the sequences are never reached (50 valid
+    orders alone take 2.5 s on the reference), and no finding is made up."""
+    result = run_fuzz(FuzzConfig(base_url=reference_url, max_examples=50, deadline_s=1.0))
+    assert result.findings == []
+    statuses = {rule.id: rule.status for rule in result.rules}
+    assert statuses["C10"] == statuses["C11"] == statuses["C12"] == "not-exercised"
 
 
 # -- broken exchanges from a reachable server -----------------------------------------------

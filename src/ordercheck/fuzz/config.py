@@ -185,6 +185,14 @@ class FuzzConfig:
         kind="int",
         metavar="BYTES",
     )
+    deadline_s: float | None = option(
+        None,
+        "End the run after this many seconds: no request starts later, the one in flight "
+        "keeps its --timeout, and the reports hold what was seen.",
+        kind="float",
+        metavar="SECONDS",
+        flag="--deadline",
+    )
     variant: str | None = option(
         None,
         "Embedded only: fuzz one of the project's broken servers "
@@ -209,6 +217,7 @@ class FuzzConfig:
         _positive("--rate-limit", self.rate_limit)
         _positive("--latency-budget-ms", self.latency_budget_ms)
         _positive("--timeout", self.timeout_s, largest=MAX_TIMEOUT_S)
+        _positive("--deadline", self.deadline_s)
         if self.base_url is not None and not re.match(r"^https?://[^/]+", self.base_url):
             raise UsageError(
                 f"--base-url={self.base_url!r}: expected http(s)://host[:port][/prefix]"

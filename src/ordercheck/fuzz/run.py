@@ -99,8 +99,9 @@ def run_fuzz(
         latency_is_error=config.fail_on_latency,
     )
     ids = OrderIds(prefix)
+    stop_at = None if config.deadline_s is None else clock + config.deadline_s
     with target_url(config) as (base_url, embedded):
-        client = Client(spec, config, base_url)
+        client = Client(spec, config, base_url, stop_at=stop_at)
         if not config.dry_run:
             client.preflight()
         progress.line(
@@ -122,6 +123,11 @@ def run_fuzz(
             progress.start_phase("sequences")
             RunSession(client, collector, config, ids, tick).run_all()
             progress.end_phase()
+        if client.out_of_time:
+            progress.line(
+                f"run deadline passed (--deadline {config.deadline_s:g}): stopped after "
+                f"{collector.requests} requests; what was not reached is not exercised"
+            )
         progress.finish()
         return collector.result(
             **_run_fields(
