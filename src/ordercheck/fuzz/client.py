@@ -6,6 +6,10 @@ registry); this module adds what a run against a shared system needs: a rate lim
 thread-local `BoundedSession` (no redirects, a cap on bodies, one deadline per request), and
 the `Observation` every rule reads, built once per exchange with its redacted `Exchange`
 record.
+
+Secrets stop here: the response is scrubbed of the access key and the URL's credentials as
+it becomes an `Observation`, and records carry the URL without its credentials, so the rules,
+the reports and every message made from them never hold a secret.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from schemathesis.core.transport import Response
 from ordercheck.errors import Failure, TargetError
 from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.transport import BoundedSession, Limits, describe, tls_reason, unreachable
+from ordercheck.redaction import redact_url, scrubber_for
 from ordercheck.results import Exchange, RuleViolation, redact
 from ordercheck.rules import (
     KEEP,
@@ -108,6 +113,8 @@ class Client:
     ):
         self.config = config
         self.base_url = base_url.rstrip("/")
+        self.shown_url = redact_url(self.base_url)
+        self.scrubber = scrubber_for(config.access_key, self.base_url)
         self.limits = Limits(config.timeout_s, config.max_response_bytes)
         self.stop_at = stop_at
         self.judging = Judging(config.profile, config.allow_rejection_pattern, spec)
@@ -129,7 +136,15 @@ class Client:
         return session
 
     def url_for(self, merchant_id: str) -> str:
-        return self.base_url + self.config.path.replace("{merchant_id}", merchant_id)
+        """The URL requests go to (with the credentials of `base_url`, if any)."""
+        return self.base_url + self._path(merchant_id)
+
+    def shown_url_for(self, merchant_id: str) -> str:
+        """The URL records and messages show: without credentials."""
+        return self.shown_url + self._path(merchant_id)
+
+    def _path(self, merchant_id: str) -> str:
+        return self.config.path.replace("{merchant_id}", merchant_id)
 
     def _headers(self, key: Any) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
@@ -150,7 +165,7 @@ class Client:
         """The record of a request as it would be sent (key redacted), without sending it."""
         return Exchange(
             method="POST",
-            url=self.url_for(merchant_id or self.config.merchant_id),
+            url=self.shown_url_for(merchant_id or self.config.merchant_id),
             headers=redact(self._headers(key)),
             body=None if body is NOT_SET else body,
             raw_body=None if raw is None else raw.decode("utf-8", "replace"),
@@ -189,7 +204,7 @@ class Client:
                 self.judging,
                 request=request,
                 raw_request=raw,
-                error=describe(exc),
+                error=self.scrubber.text(describe(exc)),
                 record=replace(record, elapsed_ms=elapsed),
             )
             applied, found = judge(observation)
@@ -205,9 +220,15 @@ class Client:
         record: Exchange,
         response: Response,
     ) -> Observation:
+        scrub = self.scrubber
         body = response_json(response)
-        text = response.text_lossy()[:2000] if body is NOT_JSON else ""
-        headers = flat_headers(response)
+        try:
+            body = body if body is NOT_JSON else scrub.json(body)
+        except ValueError:  # nested too deep to scrub as JSON: shown as scrubbed text
+            body = NOT_JSON
+        # Scrubbed whole, then cut: a cut first could leave a secret's first half behind.
+        text = scrub.text(response.text_lossy())[:2000] if body is NOT_JSON else ""
+        headers = scrub.headers(flat_headers(response))
         return Observation(
             expectation,
             self.judging,
@@ -262,15 +283,15 @@ class Client:
             )
         except requests.exceptions.SSLError as exc:
             raise TargetError(
-                f"{self.base_url}: the TLS handshake failed ({tls_reason(exc)})"
+                f"{self.shown_url}: the TLS handshake failed ({tls_reason(exc)})"
             ) from None
         except requests.RequestException as exc:
             if unreachable(exc):
-                raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+                raise TargetError(f"cannot reach {self.shown_url}: {type(exc).__name__}") from None
             return
         if response.status_code in (401, 403):
             raise TargetError(
-                f"{self.base_url} refuses the access key for merchant "
+                f"{self.shown_url} refuses the access key for merchant "
                 f"{self.config.merchant_id!r} (HTTP {response.status_code}); "
                 "check --access-key (or ORDERCHECK_ACCESS_KEY) and --merchant-id"
             )

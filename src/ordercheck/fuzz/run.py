@@ -19,6 +19,7 @@ from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.payload_stages import OrderIds, PayloadStage, StageRunner
 from ordercheck.fuzz.progress import Progress
 from ordercheck.fuzz.sequences import RunSession
+from ordercheck.redaction import redact_url
 from ordercheck.results import Exchange, RunResult, Target
 from ordercheck.spec import Spec, load_spec
 
@@ -105,7 +106,7 @@ def run_fuzz(
         if not config.dry_run:
             client.preflight()
         progress.line(
-            f"ordercheck fuzz: {base_url}{config.path} (profile {config.profile}, "
+            f"ordercheck fuzz: {client.shown_url}{config.path} (profile {config.profile}, "
             f"order prefix {prefix})"
         )
 
@@ -170,7 +171,7 @@ def _run_fields(
         "run_id": run_id,
         "started_at": started.isoformat(timespec="seconds"),
         "duration_s": round(duration, 3),
-        "target": Target(base_url, config.path, config.merchant_id, embedded),
+        "target": Target(redact_url(base_url), config.path, config.merchant_id, embedded),
         "profile": config.profile,
         "seed": config.seed,
         "order_prefix": prefix,

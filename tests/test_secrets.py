@@ -1,0 +1,156 @@
+"""Secrets (the access key, credentials in the URL) never reach output, reports or curls,
+even when the target echoes them back."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from console import ordercheck
+from hostile import Connection, serving
+from ordercheck.redaction import MIN_SCRUBBED_LENGTH, Scrubber, redact_url
+
+# Printable ASCII with the characters that JSON, HTML and URLs each escape their own way.
+SECRET = 'Echo"Me/Key+4711'
+USER, PASSWORD = "ordercheck-user", "pa55-w0rd-secret"
+BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+
+def forms(secret: str) -> set[str]:
+    """Every way `secret` could be written into a file: as is, JSON-, HTML-, URL-escaped."""
+    return {secret, json.dumps(secret)[1:-1], html.escape(secret), quote(secret, safe="")}
+
+
+def leaks(text: str, *secrets: str) -> list[str]:
+    """The forms of `secrets` found in `text`, in any letter case."""
+    lowered = text.lower()
+    return sorted(form for s in secrets for form in forms(s) if form.lower() in lowered)
+
+
+def all_text(directory: Path) -> str:
+    return "".join(p.read_text("utf-8", "replace") for p in directory.rglob("*") if p.is_file())
+
+
+# -- the scrubber ----------------------------------------------------------------------------
+
+
+def test_scrubber_replaces_every_form_in_any_case() -> None:
+    """As is, in another case, percent-encoded and JSON-escaped: all become [REDACTED]."""
+    scrub = Scrubber([SECRET])
+    text = f"a {SECRET} b {SECRET.upper()} c {quote(SECRET, safe='')} d {json.dumps(SECRET)}"
+    assert leaks(scrub.text(text), SECRET) == []
+    assert scrub.text(text).count("[REDACTED]") == 4
+
+
+def test_scrubber_cleans_json_however_it_was_escaped() -> None:
+    """A key spelt with \\u escapes in the response is found once parsed, in keys too."""
+    escaped = "".join(f"\\u{ord(c):04x}" for c in SECRET.replace('"', ""))
+    body = json.loads(f'{{"error": {{"message": "bad key {escaped}"}}, "{escaped}": 1}}')
+    scrubbed = Scrubber([SECRET.replace('"', "")]).json(body)
+    assert scrubbed == {"error": {"message": "bad key [REDACTED]"}, "[REDACTED]": 1}
+
+
+def test_scrubber_handles_json_nested_as_deep_as_a_parser_allows() -> None:
+    """An answer nested 900 deep (json.loads stops near 1000) is scrubbed without recursion."""
+    deep = json.loads("[" * 900 + json.dumps(f"key {SECRET}") + "]" * 900)
+    scrubbed = Scrubber([SECRET]).json(deep)
+    assert leaks(json.dumps(scrubbed), SECRET) == []
+
+
+def test_a_key_too_short_to_scrub_is_left_in_text() -> None:
+    """A key shorter than MIN_SCRUBBED_LENGTH would mangle ordinary words: not scrubbed."""
+    short = "k" * (MIN_SCRUBBED_LENGTH - 1)
+    assert Scrubber([short]).text(f"kkkkkkkkkk {short}") == f"kkkkkkkkkk {short}"
+
+
+def test_redact_url_hides_userinfo_only() -> None:
+    """Credentials in a URL are replaced; host, port and path stay."""
+    url = f"http://{USER}:{PASSWORD}@127.0.0.1:8123/api"
+    assert redact_url(url) == "http://[REDACTED]@127.0.0.1:8123/api"
+    assert redact_url("https://staging.example.com") == "https://staging.example.com"
+
+
+# -- a target that echoes the secrets --------------------------------------------------------
+
+
+def echo(connection: Connection, number: int) -> None:
+    """Answer with the key and the Authorization header every way a careless server might:
+    in the error message, in headers, JSON-escaped, and in a 500 traceback as text."""
+    connection.read_request()
+    key = connection.header("X-Access-Key") or ""
+    auth = connection.header("Authorization") or ""
+    headers = {
+        "Content-Type": "application/json",
+        "X-Request-ID": f"r{number}",
+        "X-Echo-Key": key,
+        "X-Echo-Auth": auth,
+        "X-Echo-Url": f"/orders?key={quote(key, safe='')}",
+    }
+    if number % 3 == 2:
+        trace = f"Traceback: KeyError: unknown key {key} ({auth})".encode()
+        connection.respond(500, trace, {**headers, "Content-Type": "text/plain"})
+        return
+    message = f"invalid access key {key}; got {auth}"
+    body = json.dumps(
+        {
+            "is_success": False,
+            "status_code": 400,
+            "error": {"errors": [{"message": message}], "message": message},
+            "debug": {"key": key, "escaped": json.dumps(key, ensure_ascii=True)},
+        },
+        ensure_ascii=True,
+    )
+    connection.respond(400, body.encode(), headers)
+
+
+@pytest.mark.slow
+def test_an_echoing_target_leaks_nothing(tmp_path: Path) -> None:
+    """The key and the URL's credentials, echoed by the target, reach no output, no report
+    (json, junit, html) and no curl."""
+    with serving(echo) as server:
+        url = server.url.replace("://", f"://{USER}:{PASSWORD}@")
+        run = ordercheck(
+            "fuzz",
+            "--base-url",
+            url,
+            "--max-examples",
+            "1",
+            "--report-dir",
+            str(tmp_path),
+            env={"ORDERCHECK_ACCESS_KEY": SECRET},
+        )
+        echoed = "\n".join(r.decode("latin-1") for r in server.requests)
+    assert run.returncode == 1, run.stderr
+    assert SECRET in echoed or quote(SECRET) in echoed  # the target did get the key
+    assert "C5" in run.stdout  # its answers were judged: each echo ended up in a finding
+    reports = all_text(tmp_path)
+    assert {"report.json", "junit.xml", "report.html"} <= {p.name for p in tmp_path.rglob("*")}
+    assert leaks(run.stdout + run.stderr, SECRET, USER, PASSWORD, BASIC) == []
+    assert leaks(reports, SECRET, USER, PASSWORD, BASIC) == []
+    assert "[REDACTED]" in reports
+    report = json.loads((tmp_path / "latest" / "report.json").read_text())
+    assert report["target"]["base_url"] == redact_url(url)
+
+
+def test_dry_run_curls_carry_no_credentials() -> None:
+    """--dry-run with credentials in --base-url: curls and the header line redact them."""
+    url = f"http://{USER}:{PASSWORD}@127.0.0.1:9"
+    run = ordercheck("fuzz", "--base-url", url, "--dry-run", "--max-examples", "1")
+    assert run.returncode == 0, run.stderr
+    curls = [line for line in run.stdout.splitlines() if line.startswith("curl ")]
+    assert curls
+    assert all("http://[REDACTED]@127.0.0.1:9/merchants/" in line for line in curls)
+    assert leaks(run.stdout + run.stderr, USER, PASSWORD, BASIC) == []
+
+
+def test_an_unreachable_url_with_credentials_is_named_without_them() -> None:
+    """The "cannot reach" line names the target without its credentials."""
+    run = ordercheck("fuzz", "--base-url", f"http://{USER}:{PASSWORD}@127.0.0.1:9")
+    assert run.returncode == 2
+    assert run.stderr.startswith("ordercheck: error: cannot reach http://[REDACTED]@127.0.0.1:9")
+    assert leaks(run.stderr, USER, PASSWORD) == []
