@@ -1,5 +1,6 @@
 """Secrets (the access key, credentials in the URL) never reach output, reports or curls,
-even when the target echoes them back."""
+even when the target echoes them back; keys and URLs that cannot be used are refused in one
+line that does not repeat them."""
 
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ def echo(connection: Connection, number: int) -> None:
 @pytest.mark.slow
 def test_an_echoing_target_leaks_nothing(tmp_path: Path) -> None:
     """The key and the URL's credentials, echoed by the target, reach no output, no report
-    (json, junit, html) and no curl."""
+    (json, junit, html) and no curl; replaying that report asks for the real URL."""
     with serving(echo) as server:
         url = server.url.replace("://", f"://{USER}:{PASSWORD}@")
         run = ordercheck(
@@ -135,6 +136,10 @@ def test_an_echoing_target_leaks_nothing(tmp_path: Path) -> None:
     assert "[REDACTED]" in reports
     report = json.loads((tmp_path / "latest" / "report.json").read_text())
     assert report["target"]["base_url"] == redact_url(url)
+    again = ordercheck("replay", str(tmp_path / "latest" / "report.json"))
+    assert again.returncode == 2
+    assert "credentials were redacted" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
 
 
 def test_dry_run_curls_carry_no_credentials() -> None:
@@ -154,3 +159,49 @@ def test_an_unreachable_url_with_credentials_is_named_without_them() -> None:
     assert run.returncode == 2
     assert run.stderr.startswith("ordercheck: error: cannot reach http://[REDACTED]@127.0.0.1:9")
     assert leaks(run.stderr, USER, PASSWORD) == []
+
+
+# -- keys and URLs that cannot be used -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("clé-secrète-4711", "not printable ASCII at position 3"),
+        ("", "the access key is empty"),
+        ("line\nbreak-4711", "not printable ASCII at position 5"),
+        (" padded-key-4711", "starts or ends with a space"),
+    ],
+    ids=["non-ascii", "empty", "newline", "padded"],
+)
+def test_a_key_that_cannot_be_a_header_is_one_line_exit_2(key: str, says: str) -> None:
+    """A key no HTTP header can carry: exit 2, one line that does not repeat the key."""
+    run = ordercheck("fuzz", "--dry-run", "--access-key", key)
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("ordercheck: error: --access-key: ")
+    assert says in line
+    assert not key or key not in line
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://127.0.0.1:port", "Port could not be cast"),
+        ("http://", "expected http(s)://host"),
+        ("ftp://127.0.0.1", "expected http(s)://host"),
+        ("http://exa mple.com", "contains spaces or control characters"),
+        ("http://127.0.0.1/?q=1", "has a query or fragment"),
+        (f"http://{USER}:{PASSWORD}@[::1", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_malformed_url_is_one_line_exit_2(url: str, says: str) -> None:
+    """A --base-url no request can go to: exit 2, one line, credentials not repeated."""
+    run = ordercheck("fuzz", "--dry-run", "--base-url", url)
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("ordercheck: error: --base-url=")
+    assert says in line
+    assert leaks(line, PASSWORD) == []

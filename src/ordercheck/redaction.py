@@ -15,6 +15,9 @@ A secret shorter than `MIN_SCRUBBED_LENGTH` characters is not scrubbed from text
 three-letter key such as ``abc`` occurs in ordinary words and JSON keys, and replacing it
 would mangle the very responses being judged.  Such a key still never appears in a header,
 a curl or a URL that ordercheck writes.
+
+The checks of a key and a URL (`check_access_key`, `check_base_url`) live here too, since
+their messages must say what is wrong without repeating the secret.
 """
 
 from __future__ import annotations
@@ -24,16 +27,19 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import orjson
 
+from ordercheck.errors import UsageError
 from ordercheck.results import REDACTED
 
 MIN_SCRUBBED_LENGTH = 8
 # ``scheme://userinfo@``: everything up to the last ``@`` of the authority.  A regular
 # expression rather than `urlsplit`, so that a URL too broken to parse is redacted too.
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+# An HTTP header value that every server reads the same way: visible ASCII, inner spaces.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
 
 
 class Scrubber:
@@ -124,3 +130,47 @@ def redact_url(url: str) -> str:
     'http://127.0.0.1:8000'
     """
     return _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", url, count=1)
+
+
+def check_base_url(url: str, option: str = "--base-url") -> None:
+    """Raise a one-line `UsageError` unless `url` is an http(s) URL with a host a request
+    can be sent to; the message never repeats the URL's credentials."""
+    shown = redact_url(url)
+    expected = "expected http(s)://host[:port][/prefix]"
+    found = _USERINFO.match(url)
+    if found is not None and found.group(2).lower() == REDACTED.lower():
+        raise UsageError(
+            f"{option}={shown!r}: the credentials were redacted (reports never keep them); "
+            "give the target's URL with its credentials"
+        )
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        raise UsageError(f"{option}={shown!r}: contains spaces or control characters; {expected}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+    except ValueError as exc:
+        raise UsageError(f"{option}={shown!r}: {exc}; {expected}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option}={shown!r}: {expected}")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{option}={shown!r}: has a query or fragment; {expected}")
+
+
+def check_access_key(key: str, option: str = "--access-key") -> None:
+    """Raise a one-line `UsageError` unless `key` can be sent as an HTTP header value.
+
+    The message says what is wrong and where, never the key itself."""
+    if not key:
+        raise UsageError(f"{option}: the access key is empty")
+    if not _HEADER_SAFE.fullmatch(key):
+        bad = next(
+            (i for i, c in enumerate(key) if not 0x20 <= ord(c) <= 0x7E), None
+        )  # None: only the ends are wrong
+        where = (
+            "starts or ends with a space"
+            if bad is None
+            else f"has a character that is not printable ASCII at position {bad + 1}"
+        )
+        raise UsageError(
+            f"{option}: the access key {where}; an HTTP header value must be printable ASCII"
+        )

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
 from ordercheck.errors import UsageError
+from ordercheck.redaction import check_access_key, check_base_url
 from ordercheck.spec import OPERATION_PATH, PROFILES, Profile, check_profile
 
 DEFAULT_PROFILE: Profile = "default"
@@ -27,13 +28,19 @@ DEFAULT_LATENCY_BUDGET_MS = 2000.0
 DEFAULT_BURST_SIZE = 8
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 2**20
+MAX_EXAMPLES = 1_000_000
 MAX_WORKERS = 64
 MAX_BURST_SIZE = 64
 # A per-request timer must fit the platform's wait; an hour is already no deadline at all.
 MAX_TIMEOUT_S = 3600.0
+# Below this rate the pause between two requests no longer fits a sleep (one every 1000 s).
+MIN_RATE_LIMIT = 0.001
 # A Create Order answer is a few hundred bytes; below 1 KiB even an error page is cut.
 MIN_RESPONSE_BYTES = 2**10
 MAX_RESPONSE_BYTES = 2**30
+# Letters, digits and the unreserved punctuation of RFC 3986: sent in the path unencoded.
+_MERCHANT_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+_PATH = re.compile(r"/[\x21-\x7e]*")
 
 # Where an option exists: on both command lines, or in one only (see README, "Options").
 Where = Literal["both", "cli", "pytest"]
@@ -110,7 +117,8 @@ class FuzzConfig:
         metadata={
             "option": Option(
                 "X-Access-Key (default: the page's example key); never printed or written "
-                "to reports.",
+                "to reports. On the command line other users can see it (ps): prefer the "
+                "environment variable.",
                 envvar=ACCESS_KEY_ENVVAR,
                 metavar="KEY",
                 aliases=("--ordercheck-key",),
@@ -208,20 +216,20 @@ class FuzzConfig:
             check_profile(self.profile)
         except ValueError as exc:
             raise UsageError(f"--profile: {exc}") from None
-        _at_least("--max-examples", self.max_examples, 1)
+        _at_least("--max-examples", self.max_examples, 1, MAX_EXAMPLES)
         _at_least("--workers", self.workers, 1, MAX_WORKERS)
         _at_least("--burst-size", self.burst_size, 2, MAX_BURST_SIZE)
         _at_least(
             "--max-response-bytes", self.max_response_bytes, MIN_RESPONSE_BYTES, MAX_RESPONSE_BYTES
         )
-        _positive("--rate-limit", self.rate_limit)
+        _positive("--rate-limit", self.rate_limit, smallest=MIN_RATE_LIMIT)
         _positive("--latency-budget-ms", self.latency_budget_ms)
         _positive("--timeout", self.timeout_s, largest=MAX_TIMEOUT_S)
         _positive("--deadline", self.deadline_s)
-        if self.base_url is not None and not re.match(r"^https?://[^/]+", self.base_url):
-            raise UsageError(
-                f"--base-url={self.base_url!r}: expected http(s)://host[:port][/prefix]"
-            )
+        if self.base_url is not None:
+            check_base_url(self.base_url)
+        self._check_target_path()
+        check_access_key(self.access_key)
         if self.allow_rejection is not None:
             try:
                 re.compile(self.allow_rejection)
@@ -229,6 +237,19 @@ class FuzzConfig:
                 raise UsageError(f"--allow-rejection={self.allow_rejection!r}: {exc}") from None
         if self.variant is not None and self.base_url is not None:
             raise UsageError("--variant only applies to the embedded server (no --base-url)")
+
+    def _check_target_path(self) -> None:
+        if not _MERCHANT_ID.fullmatch(self.merchant_id):
+            raise UsageError(
+                f"--merchant-id={self.merchant_id!r}: use 1 to 128 letters, digits, "
+                "'.', '_', '~' and '-'"
+            )
+        template = self.path.replace("{merchant_id}", "")
+        if not _PATH.fullmatch(self.path) or any(c in template for c in "{}?#"):
+            raise UsageError(
+                f"--path={self.path!r}: expected a path such as {OPERATION_PATH} (printable, "
+                "no spaces, no query; {merchant_id} is the only placeholder)"
+            )
 
     @property
     def allow_rejection_pattern(self) -> re.Pattern[str] | None:
@@ -250,13 +271,9 @@ def _positive(
     low = smallest is None or value >= smallest
     high = largest is None or value <= largest
     if not (math.isfinite(value) and value > 0 and low and high):
-        bounds = "".join(
-            [
-                "" if smallest is None else f", at least {smallest:g}",
-                "" if largest is None else f", at most {largest:g}",
-            ]
-        )
-        raise UsageError(f"{name}={value}: must be a finite number more than 0{bounds}")
+        least = "more than 0" if smallest is None else f"of at least {smallest:g}"
+        most = "" if largest is None else f" and at most {largest:g}"
+        raise UsageError(f"{name}={value}: must be a finite number {least}{most}")
 
 
 def options(where: Where) -> list[tuple[Field[Any], Option]]:
