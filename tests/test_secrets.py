@@ -1,17 +1,18 @@
 """Secrets (the access key, credentials in the URL) never reach output, reports or curls,
-even when the target echoes them back; keys and URLs that cannot be used are refused in one
-line that does not repeat them."""
+even when the target echoes them back; the ways a key gets in, and the ways it cannot."""
 
 from __future__ import annotations
 
 import base64
 import html
 import json
+import os
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+import hostile
 from console import ordercheck
 from hostile import Connection, serving
 from ordercheck.redaction import MIN_SCRUBBED_LENGTH, Scrubber, redact_url
@@ -161,7 +162,100 @@ def test_an_unreachable_url_with_credentials_is_named_without_them() -> None:
     assert leaks(run.stderr, USER, PASSWORD) == []
 
 
-# -- keys and URLs that cannot be used -------------------------------------------------------------
+# -- how a key gets in -----------------------------------------------------------------------
+
+
+def keys_sent(*args: str, env: dict[str, str] | None = None) -> tuple[list[str | None], str]:
+    """The X-Access-Key headers a refusing server saw from `ordercheck fuzz ARGS`, and the
+    command's standard error (it exits 2 at the preflight: the key is refused)."""
+    seen: list[str | None] = []
+
+    def refuse(connection: Connection, number: int) -> None:
+        connection.read_request()
+        seen.append(connection.header("X-Access-Key"))
+        connection.respond(401, hostile.envelope_400("no"), hostile.JSON)
+
+    with serving(refuse) as server:
+        run = ordercheck("fuzz", "--base-url", server.url, *args, env=env)
+    assert run.returncode == 2, run.stdout + run.stderr
+    return seen, run.stderr
+
+
+def test_access_key_file_is_read_and_beats_the_environment(tmp_path: Path) -> None:
+    """--access-key-file sends the file's first line, over $ORDERCHECK_ACCESS_KEY, silently."""
+    key_file = tmp_path / "key"
+    key_file.write_text("from-the-file-4711\n# a comment line is ignored\n")
+    seen, stderr = keys_sent(
+        "--access-key-file", str(key_file), env={"ORDERCHECK_ACCESS_KEY": "from-the-env-4711"}
+    )
+    assert seen == ["from-the-file-4711"]
+    assert "warning" not in stderr
+    assert "from-the-file-4711" not in stderr
+
+
+def test_a_key_on_the_command_line_draws_one_warning() -> None:
+    """--access-key works, and says once that `ps` shows it; the environment says nothing."""
+    seen, stderr = keys_sent("--access-key", "typed-on-the-command-line")
+    assert seen == ["typed-on-the-command-line"]
+    assert stderr.count("--access-key puts the key on the command line") == 1
+    _, quiet = keys_sent(env={"ORDERCHECK_ACCESS_KEY": "from-the-env-4711"})
+    assert "warning" not in quiet
+
+
+def test_a_short_key_is_used_with_a_warning() -> None:
+    """A key too short to scrub is sent, with a warning that responses may still echo it."""
+    seen, stderr = keys_sent(env={"ORDERCHECK_ACCESS_KEY": "abc"})
+    assert seen == ["abc"]
+    assert "cannot be scrubbed from the target's own responses" in stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "cannot read the access key file"),
+        ("", "the access key file is empty"),
+        ("\n\n", "the access key file is empty"),
+        ("clé-non-ascii\n", "not printable ASCII at position 3"),
+    ],
+    ids=["missing", "empty", "blank", "non-ascii"],
+)
+def test_an_unusable_key_file_is_one_line_exit_2(
+    tmp_path: Path, content: str | None, says: str
+) -> None:
+    """A key file that cannot give a key: exit 2, one line naming the file, no traceback."""
+    key_file = tmp_path / "key"
+    if content is not None:
+        key_file.write_text(content, "utf-8")
+    run = ordercheck("fuzz", "--access-key-file", str(key_file), "--dry-run")
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith(f"ordercheck: error: {key_file}: ")
+    assert says in line
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_key_file_that_is_a_fifo_without_writer_does_not_hang(tmp_path: Path) -> None:
+    """--access-key-file naming a FIFO nobody writes to: exit 2 at once, one line."""
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    run = ordercheck("fuzz", "--dry-run", "--access-key-file", str(fifo), timeout=30)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"ordercheck: error: {fifo}: $: the access key file is empty; put the key on its first line"
+    ]
+
+
+def test_a_key_file_and_a_typed_key_together_are_refused(tmp_path: Path) -> None:
+    """Two explicit keys: exit 2, one line saying to give only one."""
+    key_file = tmp_path / "key"
+    key_file.write_text("from-the-file-4711\n")
+    run = ordercheck(
+        "fuzz", "--dry-run", "--access-key-file", str(key_file), "--access-key", "typed-key-4711"
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "ordercheck: error: --access-key-file and --access-key both give a key; give only one"
+    ]
 
 
 @pytest.mark.parametrize(

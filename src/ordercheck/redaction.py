@@ -14,16 +14,19 @@ every message made from them never hold a secret.
 A secret shorter than `MIN_SCRUBBED_LENGTH` characters is not scrubbed from text: a
 three-letter key such as ``abc`` occurs in ordinary words and JSON keys, and replacing it
 would mangle the very responses being judged.  Such a key still never appears in a header,
-a curl or a URL that ordercheck writes.
+a curl or a URL that ordercheck writes; the command line warns that it cannot be scrubbed
+from what the target sends back.
 
 The checks of a key and a URL (`check_access_key`, `check_base_url`) live here too, since
-their messages must say what is wrong without repeating the secret.
+their messages must say what is wrong without repeating the secret; and so does reading a
+key from a file (`read_access_key_file`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,10 +34,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 import orjson
 
-from ordercheck.errors import UsageError
+from ordercheck.errors import InputError, UsageError
 from ordercheck.results import REDACTED
 
 MIN_SCRUBBED_LENGTH = 8
+# A key file is read no further: a key is a line, and a device may never end.
+MAX_KEY_FILE_BYTES = 64 * 1024
 # ``scheme://userinfo@``: everything up to the last ``@`` of the authority.  A regular
 # expression rather than `urlsplit`, so that a URL too broken to parse is redacted too.
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
@@ -174,3 +179,37 @@ def check_access_key(key: str, option: str = "--access-key") -> None:
         raise UsageError(
             f"{option}: the access key {where}; an HTTP header value must be printable ASCII"
         )
+
+
+def _read_head(path: str) -> bytes:
+    """Up to `MAX_KEY_FILE_BYTES` of the file, opened without waiting for a pipe's writer."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        os.set_blocking(descriptor, True)  # now wait for a writer's data, if there is one
+        return handle.read(MAX_KEY_FILE_BYTES)
+
+
+def read_access_key_file(path: str) -> str:
+    """The access key in the file at `path`: its first line, without the line ending.
+
+    Process substitution works (``--access-key-file <(pass show staging-key)``): the file
+    may be a pipe.  A named pipe nobody writes to reads as empty instead of waiting forever,
+    and a device that never ends (``/dev/zero``) is read no further than `MAX_KEY_FILE_BYTES`.
+    Raises `InputError` naming the file for a file that cannot be read or holds no key."""
+    try:
+        text = _read_head(path).decode("utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot read the access key file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "the access key file is not UTF-8 text") from None
+    except ValueError as exc:  # a path with a NUL character
+        raise InputError(repr(path), f"not a usable file name ({exc})") from None
+    lines = text.splitlines()
+    key = lines[0].strip() if lines else ""
+    if not key:
+        raise InputError(path, "the access key file is empty; put the key on its first line")
+    try:
+        check_access_key(key, "--access-key-file")
+    except UsageError as exc:
+        raise InputError(path, str(exc).removeprefix("--access-key-file: ")) from None
+    return key

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
 from ordercheck.errors import UsageError
-from ordercheck.redaction import check_access_key, check_base_url
+from ordercheck.redaction import check_access_key, check_base_url, read_access_key_file
 from ordercheck.spec import OPERATION_PATH, PROFILES, Profile, check_profile
 
 DEFAULT_PROFILE: Profile = "default"
@@ -118,12 +118,19 @@ class FuzzConfig:
             "option": Option(
                 "X-Access-Key (default: the page's example key); never printed or written "
                 "to reports. On the command line other users can see it (ps): prefer the "
-                "environment variable.",
+                "environment variable or --access-key-file.",
                 envvar=ACCESS_KEY_ENVVAR,
                 metavar="KEY",
                 aliases=("--ordercheck-key",),
             )
         },
+    )
+    access_key_file: str | None = option(
+        None,
+        "Read X-Access-Key from the first line of this file (instead of --access-key).",
+        kind="path",
+        metavar="FILE",
+        where="cli",
     )
     profile: Profile = option(
         DEFAULT_PROFILE,
@@ -229,7 +236,7 @@ class FuzzConfig:
         if self.base_url is not None:
             check_base_url(self.base_url)
         self._check_target_path()
-        check_access_key(self.access_key)
+        self._take_access_key()
         if self.allow_rejection is not None:
             try:
                 re.compile(self.allow_rejection)
@@ -250,6 +257,17 @@ class FuzzConfig:
                 f"--path={self.path!r}: expected a path such as {OPERATION_PATH} (printable, "
                 "no spaces, no query; {merchant_id} is the only placeholder)"
             )
+
+    def _take_access_key(self) -> None:
+        """The key from `access_key_file` when one is named, checked either way."""
+        if self.access_key_file is not None:
+            key = read_access_key_file(self.access_key_file)
+            if self.access_key not in (DEFAULT_ACCESS_KEY, key):
+                raise UsageError(
+                    "--access-key-file and --access-key both give a key; give only one"
+                )
+            object.__setattr__(self, "access_key", key)
+        check_access_key(self.access_key)
 
     @property
     def allow_rejection_pattern(self) -> re.Pattern[str] | None:
