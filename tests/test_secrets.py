@@ -202,6 +202,16 @@ def test_a_key_on_the_command_line_draws_one_warning() -> None:
     assert "warning" not in quiet
 
 
+def test_replay_warns_about_a_typed_key_too(tmp_path: Path) -> None:
+    """`replay --access-key` draws the same one warning as `fuzz`."""
+    report = tmp_path / "report.json"
+    report.write_text("{}", "utf-8")
+    run = ordercheck("replay", str(report), "--access-key", "typed-on-the-command-line")
+    assert run.returncode == 2
+    assert run.stderr.count("--access-key puts the key on the command line") == 1
+    assert "typed-on-the-command-line" not in run.stderr
+
+
 def test_a_short_key_is_used_with_a_warning() -> None:
     """A key too short to scrub is sent, with a warning that responses may still echo it."""
     seen, stderr = keys_sent(env={"ORDERCHECK_ACCESS_KEY": "abc"})
