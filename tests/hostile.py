@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -95,6 +96,7 @@ class HostileServer:
     """A loopback TCP server that answers every connection with `answer`."""
 
     answer: Answer
+    tls: ssl.SSLContext | None = None
     connections: int = 0
     requests: list[bytes] = field(default_factory=list)
     bytes_sent: int = 0
@@ -105,7 +107,8 @@ class HostileServer:
     @property
     def url(self) -> str:
         assert self._listener is not None
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        scheme = "http" if self.tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}"
 
     def note_request(self, head: bytes) -> None:
         with LOCK:
@@ -145,7 +148,9 @@ class HostileServer:
 
     def _serve(self, sock: socket.socket, number: int) -> None:
         sock.settimeout(LIFETIME_S)
-        with contextlib.suppress(OSError), sock:
+        with contextlib.suppress(OSError), sock:  # ssl.SSLError is an OSError
+            if self.tls is not None:
+                sock = self.tls.wrap_socket(sock, server_side=True)
             self.answer(Connection(sock, self), number)
 
     def stopping(self) -> bool:
@@ -244,9 +249,9 @@ def deflate_bomb(expanded: int) -> bytes:
 
 
 @contextlib.contextmanager
-def serving(answer: Answer) -> Iterator[HostileServer]:
-    """`HostileServer(answer)` for the length of a block."""
-    with HostileServer(answer) as server:
+def serving(answer: Answer, tls: ssl.SSLContext | None = None) -> Iterator[HostileServer]:
+    """`HostileServer(answer)` for the length of a block (over TLS with a `tls` context)."""
+    with HostileServer(answer, tls) as server:
         yield server
 
 

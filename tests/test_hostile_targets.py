@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -336,6 +338,37 @@ def test_garbage_at_the_preflight_is_judged_not_unreachable(tmp_path: Path) -> N
     assert run.returncode == 1, run.stderr
     assert "cannot reach" not in run.stderr
     assert "C1   no_server_error              FAILED" in run.stdout
+
+
+def test_https_to_a_plain_http_port_is_a_setup_error(reference_url: str) -> None:
+    """https:// to a server that speaks plain HTTP: the handshake fails, exit 2, one line."""
+    url = reference_url.replace("http://", "https://")
+    run = ordercheck("fuzz", "--base-url", url, "--max-examples", "1", timeout=60)
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith(f"ordercheck: error: {url}: the TLS handshake failed ([SSL: ")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_an_untrusted_certificate_is_a_setup_error(tmp_path: Path) -> None:
+    """A self-signed certificate: exit 2, one line with the TLS library's reason."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    request = "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+    names = "subjectAltName=IP:127.0.0.1"
+    subprocess.run(
+        ["openssl", *request.split(), "-addext", names, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    with serving(hostile.conformant_400, tls) as server:
+        run = ordercheck("fuzz", "--base-url", server.url, "--max-examples", "1", timeout=60)
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert "the TLS handshake failed" in line
+    assert "certificate verify failed" in line
 
 
 def test_the_reference_still_answers_through_the_bounded_transport() -> None:
