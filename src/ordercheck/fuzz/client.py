@@ -3,9 +3,9 @@
 Schemathesis builds and sends each request (`Case.call`) and runs the contract rules'
 checks on the response (`Case.validate_response`, with the checks made from the rule
 registry); this module adds what a run against a shared system needs: a rate limit, a
-thread-local `BoundedSession` (no redirects, a cap on bodies, one deadline per request), and
-the `Observation` every rule reads, built once per exchange with its redacted `Exchange`
-record.
+thread-local `BoundedSession` (no redirects, a cap on bodies, one deadline per request), the
+run's deadline (`out_of_time`), and the `Observation` every rule reads, built once per
+exchange with its redacted `Exchange` record.
 
 Secrets stop here: the response is scrubbed of the access key and the URL's credentials as
 it becomes an `Observation`, and records carry the URL without its credentials, so the rules,

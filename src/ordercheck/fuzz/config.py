@@ -95,7 +95,7 @@ class FuzzConfig:
     >>> FuzzConfig(rate_limit=float("nan"))
     Traceback (most recent call last):
     ...
-    ordercheck.errors.UsageError: --rate-limit=nan: must be a finite number more than 0
+    ordercheck.errors.UsageError: --rate-limit=nan: must be a finite number of at least 0.001
     """
 
     base_url: str | None = option(
