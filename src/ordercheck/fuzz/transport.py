@@ -12,8 +12,8 @@ a `requests.Session` that
   ask for (``br``, ``zstd``) is left as it came: not JSON, which C2 reports;
 - gives each request one deadline, from before connecting to the last byte of the body.  A
   socket timeout applies to each read, so a target that sends a byte a second never trips
-  it; here a timer shuts the connection's socket down when the deadline passes, whatever
-  the request is waiting for.
+  it; here a watchdog thread shuts the connection's socket down when the deadline passes,
+  whatever the request is waiting for.
 
 What went wrong is raised as a `requests.RequestException` (`DeadlineExceeded`,
 `ResponseTooLarge`, `BrokenResponse` or requests' own); `describe` turns any of them into a
@@ -24,7 +24,10 @@ an exchange a reachable server broke.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import http.client
+import itertools
+import os
 import re
 import socket
 import ssl
@@ -49,9 +52,9 @@ from urllib3.exceptions import (
 # The encodings `decode_body` can undo under a cap; a server is told it may use only these.
 ACCEPT_ENCODING = "gzip, deflate"
 READ_CHUNK_BYTES = 64 * 1024
-# Sockets wait this much longer than the deadline: the timer, not a read timeout, ends a
-# request, and a read timeout that still comes first (a timer thread kept waiting on a
-# loaded machine) means the same thing.
+# Sockets wait this much longer than the deadline: the watchdog, not a read timeout, ends a
+# request, and a read timeout that still comes first (the watchdog kept waiting on a loaded
+# machine) means the same thing.
 SOCKET_GRACE_S = 1.0
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -98,7 +101,7 @@ class _Deadline:
                 _cut(connection)
 
     def expire(self) -> None:
-        """Called by the timer: cut the connection, unless the request is already done."""
+        """Called by the watchdog: cut the connection, unless the request is already done."""
         with self._lock:
             if self._finished:
                 return
@@ -109,6 +112,52 @@ class _Deadline:
     def finish(self) -> None:
         with self._lock:
             self._finished = True
+            self._connection = None
+
+
+class _Watchdog:
+    """One daemon thread that expires each request's deadline when it passes.
+
+    One thread for all requests, started on first use: a thread per request (a
+    `threading.Timer`) costs a start-up handshake with the scheduler on every request,
+    milliseconds on a loaded machine, and that time would count as the target's latency.
+    Finished deadlines stay queued until their time and are then skipped.
+    """
+
+    def __init__(self) -> None:
+        self._queue: list[tuple[float, int, _Deadline]] = []
+        self._wake = threading.Condition()
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._wake:
+            heapq.heappush(self._queue, (deadline.expires_at, next(self._order), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="ordercheck-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue or self._queue[0][0] > time.monotonic():
+                    wait = self._queue[0][0] - time.monotonic() if self._queue else None
+                    self._wake.wait(wait)
+                _, _, deadline = heapq.heappop(self._queue)
+            deadline.expire()
+
+    def forget_thread(self) -> None:
+        """In a forked child the thread is gone: start a new one on the next request."""
+        self._wake = threading.Condition()
+        self._queue = []
+        self._thread = None
+
+
+_WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.forget_thread)
 
 
 def _cut(connection: HTTPConnection) -> None:
@@ -180,17 +229,14 @@ class _BoundedAdapter(HTTPAdapter):
         """Send `request` and read its whole body; the caller's `timeout` is replaced by
         the session's deadline, and `stream` makes no difference."""
         deadline = _Deadline(self.limits.timeout_s)
-        timer = threading.Timer(deadline.seconds, deadline.expire)
-        timer.daemon = True
         _current.deadline = deadline
-        timer.start()
+        _WATCHDOG.watch(deadline)
         try:
             response = self._exchange(request, deadline, verify, cert, proxies)
         finally:
-            timer.cancel()
             deadline.finish()
             _current.deadline = None
-        # Back to the pool only now: the timer can no longer cut it under another request.
+        # Back to the pool only now: the watchdog can no longer cut it under another request.
         response.raw.release_conn()
         return response
 
