@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console import ordercheck
+from hostile import conformant_400, serving
 from ordercheck.cli import cli
 from ordercheck.errors import OrdercheckError
 
@@ -271,3 +272,25 @@ def test_a_sku_catalog_that_is_a_fifo_without_writer_does_not_hang(
     extra = ["--dry-run"] if command_name == "fuzz" else ["--kind", "valid"]
     run = ordercheck(command_name, *extra, "--sku-catalog", str(fifo), timeout=5)
     assert run.returncode == 2
+
+
+def test_a_report_dir_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path) -> None:
+    """Reports that cannot be written (a file where a directory must go): one line, exit 2."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", "utf-8")
+    with serving(conformant_400) as server:
+        run = ordercheck(
+            "fuzz",
+            "--base-url",
+            server.url,
+            "--deadline",
+            "0.001",  # the run stops at once: only the reports remain to be written
+            "--report-dir",
+            str(blocker / "reports"),
+        )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert (
+        run.stderr.strip().splitlines()[-1].startswith(f"ordercheck: error: {blocker / 'reports'}")
+    )
+    assert "cannot write the reports" in run.stderr
+    assert "Traceback" not in run.stderr
