@@ -151,6 +151,10 @@ def check_base_url(url: str, option: str = "--base-url") -> None:
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
         raise UsageError(f"{option}={shown!r}: contains spaces or control characters; {expected}")
     try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of argv that were not UTF-8 arrive as surrogates
+        raise UsageError(f"{option}={shown!r}: is not UTF-8 text; {expected}") from None
+    try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
     except ValueError as exc:
