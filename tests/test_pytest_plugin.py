@@ -98,8 +98,9 @@ def test_plain_run_has_no_rule_items_and_loads_nothing_heavy(project: pytest.Pyt
 
 @pytest.mark.slow
 def test_fixtures_use_the_session_key_and_merchant(project: pytest.Pytester) -> None:
-    """With --ordercheck-key and --ordercheck-merchant, `order_api` sends them and the
-    `reference_server` it talks to accepts them: an order is created."""
+    """With --ordercheck-key (or the key in --ordercheck-access-key-file) and
+    --ordercheck-merchant, `order_api` sends them and the `reference_server` it talks to
+    accepts them: an order is created."""
     project.makepyfile(
         """
         ORDER = {
@@ -122,6 +123,13 @@ def test_fixtures_use_the_session_key_and_merchant(project: pytest.Pytester) -> 
     )
     result.assert_outcomes(passed=1)
     assert SECRET not in result.stdout.str()
+    key_file = project.path / "key.txt"
+    key_file.write_text(SECRET + "\n")
+    from_file = project.runpytest_subprocess(
+        f"--ordercheck-access-key-file={key_file}", "--ordercheck-merchant=acme"
+    )
+    from_file.assert_outcomes(passed=1)
+    assert SECRET not in from_file.stdout.str()
 
 
 @pytest.mark.slow

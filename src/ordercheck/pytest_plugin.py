@@ -244,7 +244,17 @@ def fuzz_config(config: pytest.Config) -> FuzzConfig:
         arguments[config_field.name] = value
     if arguments.get("base_url"):
         arguments["variant"] = None  # the broken variants are embedded servers only
+    if arguments.get("access_key_file") is not None and not _key_typed(config):
+        arguments.pop("access_key")  # a key file beats $ORDERCHECK_ACCESS_KEY
     return FuzzConfig(**arguments)
+
+
+def _key_typed(config: pytest.Config) -> bool:
+    """Whether --ordercheck-access-key was given on the command line (not its default)."""
+    from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY
+
+    given = config.getoption(_dest("access_key"))
+    return given not in (os.environ.get(ACCESS_KEY_ENVVAR), DEFAULT_ACCESS_KEY)
 
 
 def _failure_text(result: RunResult, rule_id: str) -> str:
@@ -266,11 +276,9 @@ def reference_server(pytestconfig: pytest.Config) -> Iterator[str]:
     whatever they are."""
     from ordercheck.server import create_app, running_server
 
-    option = pytestconfig.getoption
+    settings = fuzz_config(pytestconfig)
     app = create_app(
-        merchant_id=option("ordercheck_merchant_id"),
-        access_key=option("ordercheck_access_key"),
-        profile=option("ordercheck_profile"),
+        merchant_id=settings.merchant_id, access_key=settings.access_key, profile=settings.profile
     )
     with running_server(app) as url:
         yield url
@@ -289,15 +297,15 @@ def order_api(request: pytest.FixtureRequest, ordercheck_target: str) -> OrderAp
     from ordercheck.fuzz import OrderApi
     from ordercheck.spec import OPERATION_PATH
 
-    option = request.config.getoption
+    settings = fuzz_config(request.config)
     # A custom path template applies to a real target; the embedded server has the default.
-    remote = option("ordercheck_base_url") is not None
+    remote = settings.base_url is not None
     return OrderApi(
         ordercheck_target,
-        merchant_id=option("ordercheck_merchant_id"),
-        access_key=option("ordercheck_access_key"),
-        profile=option("ordercheck_profile"),
-        path=option("ordercheck_path") if remote else OPERATION_PATH,
+        merchant_id=settings.merchant_id,
+        access_key=settings.access_key,
+        profile=settings.profile,
+        path=settings.path if remote else OPERATION_PATH,
     )
 
 

@@ -247,6 +247,7 @@ class RunResult:
     spec_rules_exercised: dict[str, int] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     accept_unexercised: bool = False
+    stopped_early: str = ""
 
     @property
     def unexercised(self) -> list[RuleOutcome]:
@@ -256,11 +257,12 @@ class RunResult:
     @property
     def verdict(self) -> Verdict:
         """``non-conformant`` when a rule failed; else ``inconclusive`` when a required rule
-        was never judged; else ``conformant``: every rule judged and none failed."""
+        was never judged or the run stopped before its end (`stopped_early` says why); else
+        ``conformant``: every rule judged, the whole run sent, and nothing failed."""
         errors = any(f.severity == "error" for f in self.findings)
         if errors or any(r.status == "failed" for r in self.rules):
             return "non-conformant"
-        return "inconclusive" if self.unexercised else "conformant"
+        return "inconclusive" if self.unexercised or self.stopped_early else "conformant"
 
     @property
     def conformant(self) -> bool:

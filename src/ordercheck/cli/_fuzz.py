@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ordercheck.cli._fuzz_options import config_from, fuzz_options
+from ordercheck.errors import OrdercheckError
 from ordercheck.results import Exchange, RunResult
 
 # 0: the gate passes (conformant, or inconclusive with --accept-unexercised); 1: it does
@@ -73,5 +74,10 @@ def _print_and_write(result: RunResult, report_dir: Path, junit: Path | None, co
 
     for line in summary_lines(result, color=color):
         click.echo(line, color=color)
-    paths = write_all(result, report_dir, junit_xml=junit)
+    try:
+        paths = write_all(result, report_dir, junit_xml=junit)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in a path
+        where = getattr(exc, "filename", None) or report_dir
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OrdercheckError(f"{where}: cannot write the reports ({reason})") from None
     click.echo(f"Reports: {paths.html}  (also report.json, junit.xml in {paths.directory})")

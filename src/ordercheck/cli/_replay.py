@@ -27,9 +27,11 @@ def replay_command(report: Path, base_url: str | None, access_key: str) -> None:
     unreachable target.  A report of the embedded server needs --base-url of a running one
     (`ordercheck serve`), since the embedded server stopped with its run.
     """
+    from ordercheck.cli._fuzz_options import warn_if_key_typed
     from ordercheck.fuzz.replay import replay
     from ordercheck.reports.json_report import load_report
 
+    warn_if_key_typed()
     result = load_report(report)
     outcomes = replay(result, access_key=access_key, base_url=base_url)
     failing = 0

@@ -45,6 +45,8 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
     if result.unexercised:
         lines += ["", "Not exercised (no response was judged for these rules)"]
         lines += [f"  {rule.id:<4} {printable(rule.reason)}" for rule in result.unexercised]
+    if result.stopped_early:
+        lines += ["", f"Stopped early: {result.stopped_early}"]
     lines += [
         "",
         f"Verdict: {_verdict(result, style)} · {result.requests} requests in "
@@ -61,7 +63,11 @@ def _verdict(result: RunResult, style: Callable[..., str]) -> str:
     if verdict == "non-conformant":
         failed = sum(1 for r in result.rules if r.status == "failed")
         return style(f"non-conformant ({failed} rule(s) failed)", "red", bold=True)
-    words = f"inconclusive ({len(result.unexercised)} rule(s) not exercised)"
+    words = (
+        f"inconclusive ({len(result.unexercised)} rule(s) not exercised)"
+        if result.unexercised
+        else "inconclusive (stopped early)"
+    )
     if result.accept_unexercised:
         words += "; accepted with --accept-unexercised"
     return style(words, "yellow", bold=True)

@@ -3,8 +3,13 @@
 Schemathesis builds and sends each request (`Case.call`) and runs the contract rules'
 checks on the response (`Case.validate_response`, with the checks made from the rule
 registry); this module adds what a run against a shared system needs: a rate limit, a
-thread-local session, and the `Observation` every rule reads, built once per exchange with
-its redacted `Exchange` record.
+thread-local `BoundedSession` (no redirects, a cap on bodies, one deadline per request), the
+run's deadline (`out_of_time`), and the `Observation` every rule reads, built once per
+exchange with its redacted `Exchange` record.
+
+Secrets stop here: the response is scrubbed of the access key and the URL's credentials as
+it becomes an `Observation`, and records carry the URL without its credentials, so the rules,
+the reports and every message made from them never hold a secret.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from schemathesis.core.transport import Response
 
 from ordercheck.errors import Failure, TargetError
 from ordercheck.fuzz.config import FuzzConfig
+from ordercheck.fuzz.transport import BoundedSession, Limits, describe, tls_reason, unreachable
+from ordercheck.redaction import redact_url, scrubber_for
 from ordercheck.results import Exchange, KeyForm, RuleViolation, compact_json, redact
 from ordercheck.rules import (
     KEEP,
@@ -112,11 +119,21 @@ def key_form(key: Any, configured: str) -> tuple[KeyForm, int]:
 
 
 class Client:
-    """Sends Create Order requests to one target and judges each response."""
+    """Sends Create Order requests to one target and judges each response.
 
-    def __init__(self, spec: Spec, config: FuzzConfig, base_url: str):
+    `stop_at` (a `time.monotonic()` value, from ``--deadline``) is when the run must end:
+    after it `out_of_time` is true and the callers send nothing new.
+    """
+
+    def __init__(
+        self, spec: Spec, config: FuzzConfig, base_url: str, *, stop_at: float | None = None
+    ):
         self.config = config
         self.base_url = base_url.rstrip("/")
+        self.shown_url = redact_url(self.base_url)
+        self.scrubber = scrubber_for(config.access_key, self.base_url)
+        self.limits = Limits(config.timeout_s, config.max_response_bytes)
+        self.stop_at = stop_at
         self.judging = Judging(config.profile, config.allow_rejection_pattern, spec)
         self.schema = schemathesis.openapi.from_dict(_operation_document(spec, config))
         self.schema.config.update(base_url=self.base_url)
@@ -124,14 +141,27 @@ class Client:
         self.limiter = RateLimiter(config.rate_limit)
         self._local = threading.local()
 
+    @property
+    def out_of_time(self) -> bool:
+        """True once the run's deadline has passed: no request may start any more."""
+        return self.stop_at is not None and time.monotonic() >= self.stop_at
+
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            session = self._local.session = BoundedSession(self.limits)
         return session
 
     def url_for(self, merchant_id: str) -> str:
-        return self.base_url + self.config.path.replace("{merchant_id}", merchant_id)
+        """The URL requests go to (with the credentials of `base_url`, if any)."""
+        return self.base_url + self._path(merchant_id)
+
+    def shown_url_for(self, merchant_id: str) -> str:
+        """The URL records and messages show: without credentials."""
+        return self.shown_url + self._path(merchant_id)
+
+    def _path(self, merchant_id: str) -> str:
+        return self.config.path.replace("{merchant_id}", merchant_id)
 
     def _headers(self, key: Any) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
@@ -157,7 +187,7 @@ class Client:
             headers["X-Access-Key"] = str(key)  # a made-up wrong key, not a secret
         return Exchange(
             method="POST",
-            url=self.url_for(merchant_id or self.config.merchant_id),
+            url=self.shown_url_for(merchant_id or self.config.merchant_id),
             headers=headers,
             body=None if body is NOT_SET else body,
             raw_body=raw_body,
@@ -175,13 +205,15 @@ class Client:
         key: Any = KEEP,
         merchant_id: str | None = None,
     ) -> Judged:
-        """Send one request and judge its response by every exchange rule that applies; a
-        connection problem is judged too (it breaks C1), never raised."""
+        """Send one request and judge its response by every exchange rule that applies; an
+        exchange with no whole response is judged too (it breaks C1), never raised."""
         merchant = merchant_id or self.config.merchant_id
         headers = self._headers(key)
         params = {"merchant_id": merchant} if "{merchant_id}" in self.config.path else {}
         case = self.operation.Case(body=body, path_parameters=params, headers=dict(headers))
-        extra: dict[str, Any] = {"timeout": self.config.timeout_s}
+        # The session enforces the deadline and never follows a redirect; saying so here too
+        # keeps Schemathesis from following one should it ever bring its own session.
+        extra: dict[str, Any] = {"timeout": self.config.timeout_s, "allow_redirects": False}
         # The bytes on the wire are exactly those a report's curl sends: compact JSON (or the
         # raw body), not the transport's own serialisation.
         wire = raw if raw is not None else (None if body is NOT_SET else compact_json(body))
@@ -200,7 +232,7 @@ class Client:
                 self.judging,
                 request=request,
                 raw_request=raw,
-                error=type(exc).__name__,
+                error=self.scrubber.text(describe(exc)),
                 record=replace(record, elapsed_ms=elapsed),
             )
             applied, found = judge(observation)
@@ -216,9 +248,15 @@ class Client:
         record: Exchange,
         response: Response,
     ) -> Observation:
+        scrub = self.scrubber
         body = response_json(response)
-        text = response.text_lossy()[:2000] if body is NOT_JSON else ""
-        headers = flat_headers(response)
+        try:
+            body = body if body is NOT_JSON else scrub.json(body)
+        except ValueError:  # nested too deep to scrub as JSON: shown as scrubbed text
+            body = NOT_JSON
+        # Scrubbed whole, then cut: a cut first could leave a secret's first half behind.
+        text = scrub.text(response.text_lossy())[:2000] if body is NOT_JSON else ""
+        headers = scrub.headers(flat_headers(response))
         return Observation(
             expectation,
             self.judging,
@@ -260,25 +298,34 @@ class Client:
 
         An empty order with the configured key: a conformant server checks the key first, so
         401/403 here means every order of the run would be refused for the key, not judged.
+        Only a target that nothing answers at the TCP level "cannot be reached", and a TLS
+        handshake that fails is a setup problem too; a reachable server that breaks the
+        exchange (a reset, a cut body, bytes that are not HTTP) is left to the run, which
+        judges every such exchange under C1.
         """
         try:
-            response = requests.post(
+            response = self._session().post(
                 self.url_for(self.config.merchant_id),
                 data=b"{}",
                 headers=self._headers(KEEP),
-                timeout=self.config.timeout_s,
+                allow_redirects=False,
             )
+        except requests.exceptions.SSLError as exc:
+            raise TargetError(
+                f"{self.shown_url}: the TLS handshake failed ({tls_reason(exc)})"
+            ) from None
         except requests.RequestException as exc:
-            raise TargetError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
-        response.close()
+            if unreachable(exc):
+                raise TargetError(f"cannot reach {self.shown_url}: {type(exc).__name__}") from None
+            return
         if response.status_code == 404:
             raise TargetError(
-                f"{self.url_for(self.config.merchant_id)} answers HTTP 404: check --path "
+                f"{self.shown_url_for(self.config.merchant_id)} answers HTTP 404: check --path "
                 "(the Create Order operation's path template) and --base-url"
             )
         if response.status_code in (401, 403):
             raise TargetError(
-                f"{self.base_url} refuses the access key for merchant "
+                f"{self.shown_url} refuses the access key for merchant "
                 f"{self.config.merchant_id!r} (HTTP {response.status_code}); "
                 "check --access-key (or ORDERCHECK_ACCESS_KEY) and --merchant-id"
             )

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from ordercheck.defaults import ACCESS_KEY_ENVVAR, DEFAULT_ACCESS_KEY, DEFAULT_MERCHANT_ID
 from ordercheck.errors import UsageError
+from ordercheck.redaction import check_access_key, check_base_url, read_access_key_file
 from ordercheck.spec import OPERATION_PATH, PROFILES, Profile, check_profile
 
 DEFAULT_PROFILE: Profile = "default"
@@ -28,8 +29,20 @@ DEFAULT_WORKERS = 4
 DEFAULT_LATENCY_BUDGET_MS = 2000.0
 DEFAULT_BURST_SIZE = 8
 DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 2**20
+MAX_EXAMPLES = 1_000_000
 MAX_WORKERS = 64
 MAX_BURST_SIZE = 64
+# A per-request timer must fit the platform's wait; an hour is already no deadline at all.
+MAX_TIMEOUT_S = 3600.0
+# Below this rate the pause between two requests no longer fits a sleep (one every 1000 s).
+MIN_RATE_LIMIT = 0.001
+# A Create Order answer is a few hundred bytes; below 1 KiB even an error page is cut.
+MIN_RESPONSE_BYTES = 2**10
+MAX_RESPONSE_BYTES = 2**30
+# Letters, digits and the unreserved punctuation of RFC 3986: sent in the path unencoded.
+_MERCHANT_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+_PATH = re.compile(r"/[\x21-\x7e]*")
 
 # Where an option exists: on both command lines, or in one only (see README, "Options").
 Where = Literal["both", "cli", "pytest"]
@@ -84,7 +97,7 @@ class FuzzConfig:
     >>> FuzzConfig(rate_limit=float("nan"))
     Traceback (most recent call last):
     ...
-    ordercheck.errors.UsageError: --rate-limit=nan: must be a finite number more than 0
+    ordercheck.errors.UsageError: --rate-limit=nan: must be a finite number of at least 0.001
     """
 
     base_url: str | None = option(
@@ -106,12 +119,19 @@ class FuzzConfig:
         metadata={
             "option": Option(
                 "X-Access-Key (default: the page's example key); never printed or written "
-                "to reports.",
+                "to reports. On the command line other users can see it (ps): prefer the "
+                "environment variable or --access-key-file.",
                 envvar=ACCESS_KEY_ENVVAR,
                 metavar="KEY",
                 aliases=("--ordercheck-key",),
             )
         },
+    )
+    access_key_file: str | None = option(
+        None,
+        "Read X-Access-Key from the first line of this file (instead of --access-key).",
+        kind="path",
+        metavar="FILE",
     )
     profile: Profile = option(
         DEFAULT_PROFILE,
@@ -175,10 +195,26 @@ class FuzzConfig:
     )
     timeout_s: float = option(
         DEFAULT_TIMEOUT_S,
-        "Give up on a response after this many seconds.",
+        "Each request's deadline, from connecting to the last byte of the body; a response "
+        f"not whole by then breaks C1 (at most {MAX_TIMEOUT_S:g}).",
         kind="float",
         metavar="S",
         flag="--timeout",
+    )
+    max_response_bytes: int = option(
+        DEFAULT_MAX_RESPONSE_BYTES,
+        "Give up on a response body larger than this, as sent or decompressed; it breaks C1 "
+        f"({MIN_RESPONSE_BYTES} to {MAX_RESPONSE_BYTES}).",
+        kind="int",
+        metavar="BYTES",
+    )
+    deadline_s: float | None = option(
+        None,
+        "End the run after this many seconds: no request starts later, the one in flight "
+        "keeps its --timeout, and the reports hold what was seen.",
+        kind="float",
+        metavar="SECONDS",
+        flag="--deadline",
     )
     variant: str | None = option(
         None,
@@ -195,16 +231,20 @@ class FuzzConfig:
             check_profile(self.profile)
         except ValueError as exc:
             raise UsageError(f"--profile: {exc}") from None
-        _at_least("--max-examples", self.max_examples, 1)
+        _at_least("--max-examples", self.max_examples, 1, MAX_EXAMPLES)
         _at_least("--workers", self.workers, 1, MAX_WORKERS)
         _at_least("--burst-size", self.burst_size, 2, MAX_BURST_SIZE)
-        _positive("--rate-limit", self.rate_limit)
+        _at_least(
+            "--max-response-bytes", self.max_response_bytes, MIN_RESPONSE_BYTES, MAX_RESPONSE_BYTES
+        )
+        _positive("--rate-limit", self.rate_limit, smallest=MIN_RATE_LIMIT)
         _positive("--latency-budget-ms", self.latency_budget_ms)
-        _positive("--timeout", self.timeout_s)
-        if self.base_url is not None and not re.match(r"^https?://[^/]+", self.base_url):
-            raise UsageError(
-                f"--base-url={self.base_url!r}: expected http(s)://host[:port][/prefix]"
-            )
+        _positive("--timeout", self.timeout_s, largest=MAX_TIMEOUT_S)
+        _positive("--deadline", self.deadline_s)
+        if self.base_url is not None:
+            check_base_url(self.base_url)
+        self._check_target_path()
+        self._take_access_key()
         if self.allow_rejection is not None:
             try:
                 re.compile(self.allow_rejection)
@@ -212,6 +252,30 @@ class FuzzConfig:
                 raise UsageError(f"--allow-rejection={self.allow_rejection!r}: {exc}") from None
         if self.variant is not None and self.base_url is not None:
             raise UsageError("--variant only applies to the embedded server (no --base-url)")
+
+    def _check_target_path(self) -> None:
+        if not _MERCHANT_ID.fullmatch(self.merchant_id):
+            raise UsageError(
+                f"--merchant-id={self.merchant_id!r}: use 1 to 128 letters, digits, "
+                "'.', '_', '~' and '-'"
+            )
+        template = self.path.replace("{merchant_id}", "")
+        if not _PATH.fullmatch(self.path) or any(c in template for c in "{}?#"):
+            raise UsageError(
+                f"--path={self.path!r}: expected a path such as {OPERATION_PATH} (printable, "
+                "no spaces, no query; {merchant_id} is the only placeholder)"
+            )
+
+    def _take_access_key(self) -> None:
+        """The key from `access_key_file` when one is named, checked either way."""
+        if self.access_key_file is not None:
+            key = read_access_key_file(self.access_key_file)
+            if self.access_key not in (DEFAULT_ACCESS_KEY, key):
+                raise UsageError(
+                    "--access-key-file and --access-key both give a key; give only one"
+                )
+            object.__setattr__(self, "access_key", key)
+        check_access_key(self.access_key)
 
     @property
     def allow_rejection_pattern(self) -> re.Pattern[str] | None:
@@ -224,9 +288,18 @@ def _at_least(name: str, value: int, low: int, high: int | None = None) -> None:
         raise UsageError(f"{name}={value}: must be {bound}")
 
 
-def _positive(name: str, value: float | None) -> None:
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise UsageError(f"{name}={value}: must be a finite number more than 0")
+def _positive(
+    name: str, value: float | None, *, smallest: float | None = None, largest: float | None = None
+) -> None:
+    """`value` is None, or finite, more than 0 and within the bounds given."""
+    if value is None:
+        return
+    low = smallest is None or value >= smallest
+    high = largest is None or value <= largest
+    if not (math.isfinite(value) and value > 0 and low and high):
+        least = "more than 0" if smallest is None else f"of at least {smallest:g}"
+        most = "" if largest is None else f" and at most {largest:g}"
+        raise UsageError(f"{name}={value}: must be a finite number {least}{most}")
 
 
 def options(where: Where) -> list[tuple[Field[Any], Option]]:

@@ -57,6 +57,11 @@ class PayloadStage:
         return self.id_style is None
 
 
+class _OutOfTime(BaseException):
+    """The run's deadline passed mid-stage.  A BaseException, so Hypothesis ends the stage
+    at once, without drawing the rest of its budget or shrinking anything."""
+
+
 class _Shrinkable(Failure):
     """Raised inside the Hypothesis test for a payload that broke a rule."""
 
@@ -158,6 +163,8 @@ class StageRunner:
             test = hypothesis_seed(self.config.seed)(test)
         try:
             test()
+        except _OutOfTime:
+            return
         except BaseException as exc:  # Hypothesis re-raises what the probe raised
             for failure in _flatten(exc):
                 if not isinstance(failure, _Shrinkable):
@@ -169,6 +176,8 @@ class StageRunner:
         if self.dry_run_sink is not None:
             self.dry_run_sink(self.client.describe(payload))
             return None
+        if self.client.out_of_time:  # --deadline passed: end the stage now
+            raise _OutOfTime
         judged = self.client.exchange(expectation, payload)
         self.collector.record(judged)
         self.on_exchange()
@@ -180,5 +189,7 @@ class StageRunner:
             if self.dry_run_sink is not None:
                 self.dry_run_sink(self.client.describe(raw=raw))
                 continue
+            if self.client.out_of_time:
+                return
             self.collector.record(self.client.exchange(Expectation("malformed"), raw=raw))
             self.on_exchange()

@@ -6,6 +6,7 @@ the callers (the CLI and the pytest plugin).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -22,8 +23,9 @@ from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.order_ids import OrderIds
 from ordercheck.fuzz.payload_stages import StageRunner
 from ordercheck.fuzz.progress import Progress
-from ordercheck.fuzz.sequences import RunSession
+from ordercheck.fuzz.sequences import OutOfTime, RunSession
 from ordercheck.fuzz.sharing import Share, gather, my_units, publish, publish_failure
+from ordercheck.redaction import redact_url
 from ordercheck.results import Exchange, RunResult, Target
 from ordercheck.rules import registry
 from ordercheck.spec import Spec, load_spec
@@ -84,12 +86,13 @@ def run_fuzz(
     started, clock = datetime.now(UTC), time.monotonic()
     collector = _collector(spec, config)
     ids = OrderIds(own_prefix or prefix)
+    stop_at = None if config.deadline_s is None else clock + config.deadline_s
     with target_url(config) as (base_url, embedded):
-        client = Client(spec, config, base_url)
+        client = Client(spec, config, base_url, stop_at=stop_at)
         if not config.dry_run:
             client.preflight()
         progress.line(
-            f"ordercheck fuzz: {base_url}{config.path} (profile {config.profile}, "
+            f"ordercheck fuzz: {client.shown_url}{config.path} (profile {config.profile}, "
             f"order prefix {prefix})"
         )
 
@@ -109,12 +112,24 @@ def run_fuzz(
         progress.end_phase()
         if not config.dry_run:
             collector.judge_whole_run()
+        if client.out_of_time:
+            progress.line(
+                f"run deadline passed (--deadline {config.deadline_s:g}): stopped after "
+                f"{collector.requests} requests; what was not reached is not exercised"
+            )
         progress.finish()
         _refuse_a_wrong_path(collector, client)
+        stopped = (
+            f"the run deadline (--deadline {config.deadline_s:g} s) passed before every part "
+            "of the run was sent"
+            if client.out_of_time
+            else ""
+        )
         return collector.result(
+            stopped_early=stopped,
             **_run_fields(
                 run_id, started, time.monotonic() - clock, base_url, config, embedded, prefix
-            )
+            ),
         )
 
 
@@ -159,11 +174,12 @@ def _shared(
 
 
 def _execute(runner: StageRunner, session: RunSession, unit: Unit) -> None:
-    """Run one unit of the plan."""
+    """Run one unit of the plan (a sequence the run deadline cuts short stays unjudged)."""
     if unit.stage is not None:
         runner.run(unit.stage)
     elif unit.rule is not None:
-        unit.rule.run(session)
+        with contextlib.suppress(OutOfTime):
+            unit.rule.run(session)
     else:
         runner.run_malformed()
 
@@ -204,7 +220,7 @@ def _run_fields(
         "run_id": run_id,
         "started_at": started.isoformat(timespec="seconds"),
         "duration_s": round(duration, 3),
-        "target": Target(base_url, config.path, config.merchant_id, embedded),
+        "target": Target(redact_url(base_url), config.path, config.merchant_id, embedded),
         "profile": config.profile,
         "seed": config.seed,
         "order_prefix": prefix,

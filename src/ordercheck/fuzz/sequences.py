@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ordercheck.fuzz.client import Client
+from ordercheck.fuzz.client import Client, Judged
 from ordercheck.fuzz.collector import Collector
 from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.order_ids import OrderIds
@@ -23,6 +23,10 @@ from ordercheck.rules import KEEP, Expect, Expectation, Judgement, Observation
 
 # How many valid orders a session tries, when the run had none accepted, to find one.
 TEMPLATE_TRIES = 3
+
+
+class OutOfTime(Exception):
+    """The run's deadline passed: the sequence under way stops before its next request."""
 
 
 @dataclass
@@ -71,21 +75,28 @@ class RunSession:
         key: Any = KEEP,
         merchant_id: str | None = None,
     ) -> Observation:
-        judged = self.client.exchange(
-            Expectation(expect), payload, key=key, merchant_id=merchant_id
+        if self.client.out_of_time:
+            raise OutOfTime
+        expectation = Expectation(expect)
+        return self._record(
+            self.client.exchange(expectation, payload, key=key, merchant_id=merchant_id)
         )
+
+    def _record(self, judged: Judged) -> Observation:
         self.collector.record(judged)
         self.on_exchange()
         return judged.observation
 
     def burst(self, payload: Any, count: int) -> list[Observation]:
+        if self.client.out_of_time:  # checked once: a burst is all or nothing
+            raise OutOfTime
         barrier = threading.Barrier(count)
         results: list[Observation] = []
         lock = threading.Lock()
 
         def fire() -> None:
             barrier.wait()
-            observation = self.send(payload)
+            observation = self._record(self.client.exchange(Expectation("sequence"), payload))
             with lock:
                 results.append(observation)
 

@@ -106,6 +106,8 @@ def _gate_line(result: RunResult) -> str:
         f"<li><strong>{esc(rule.id)}</strong> {esc(rule.name)}: {esc(rule.reason)}</li>"
         for rule in result.unexercised
     )
+    if result.stopped_early:
+        reasons += f"<li>Stopped early: {esc(result.stopped_early)}</li>"
     return f'<p class="gate-line">{esc(accepted)}</p><ul class="unexercised">{reasons}</ul>'
 
 

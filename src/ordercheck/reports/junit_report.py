@@ -58,6 +58,8 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "warnings": ", ".join(warnings) or "none",
         "accept_unexercised": str(result.accept_unexercised).lower(),
     }
+    if result.stopped_early:
+        properties["stopped_early"] = result.stopped_early
     for key in ("sku_catalog", "coupons"):
         values = result.settings.get(key)
         if values:
