@@ -8,6 +8,7 @@ is reported with its line or array index before anything is drawn.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ def read_values(
     """
     source = str(path)
     try:
-        text = Path(path).read_text("utf-8")
+        text = _read(Path(path)).decode("utf-8")
     except OSError as exc:
         raise InputError(source, f"cannot read the {what} file ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -39,6 +40,15 @@ def read_values(
     if not values:
         raise InputError(source, f"the file lists no {what}s")
     return values
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes.  Opened without waiting, so a named pipe that no one writes to
+    reads as empty (and is refused as listing nothing) instead of hanging the command."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        os.set_blocking(descriptor, True)
+        return stream.read()
 
 
 def _bad(value: Any, what: str, like: str) -> str:

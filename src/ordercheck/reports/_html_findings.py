@@ -64,7 +64,7 @@ def _request(exchange: Exchange) -> str:
 
 def _response(exchange: Exchange) -> str:
     if exchange.status is None:
-        status = '<p class="reqline no-response">no response: the connection was dropped</p>'
+        status = '<p class="reqline no-response">no whole response came back (see the finding)</p>'
     else:
         status = (
             f'<p class="reqline"><span class="status">HTTP {exchange.status}</span> '

@@ -21,8 +21,9 @@ def check(observation: Observation) -> RuleViolation | None:
     if observation.error is not None:
         return violation(
             ID,
-            "connection failed",
-            f"no response: {observation.error} (a dropped connection breaks C1)",
+            "no whole response",
+            f"no whole response came back: {observation.error}",
+            cause=observation.error.split(":", 1)[0],
         )
     status = observation.status
     if status is not None and status >= 500:

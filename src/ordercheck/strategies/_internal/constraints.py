@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ordercheck.json_tools import JSON_TYPES, fast_validator
+from ordercheck.json_tools import JSON_TYPES, fast_answer, fast_validator
 
 # One value of each JSON type: a schema that rejects all of them accepts nothing useful,
 # which is how an ``unevaluatedProperties: {not: {}}`` (or ``false``) closes an object.
@@ -52,8 +52,9 @@ class Shape:
     _validator: Any = field(default=None, repr=False)
 
     def check(self, value: Any) -> bool:
-        """True when `value` satisfies this schema object (every keyword, modelled or not)."""
-        return bool(self._validator.is_valid(value))
+        """True when `value` satisfies this schema object (every keyword, modelled or not);
+        a string that is not Unicode text (a lone surrogate from argv) satisfies nothing."""
+        return fast_answer(self._validator, value) is True
 
     def allows(self, json_type: str) -> bool:
         """True when values of `json_type` may pass the ``type`` keyword."""
