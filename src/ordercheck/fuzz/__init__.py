@@ -6,10 +6,12 @@ Public API::
     result = run_fuzz(FuzzConfig(base_url="http://127.0.0.1:8000", max_examples=50))
     print(result.verdict)
 
-Modules: `config` (the options, declared once), `client` (send and judge one exchange),
-`payload_stages` (Hypothesis draws, shrinks), `sequences` (the session the sequence rules
-run in), `collector` (judgements into a `RunResult`), `progress`, `replay`, `order_api`,
-`run` (one run start to finish).
+Modules: `config` (the options, declared once), `campaign` (a run as a plan of units),
+`client` (send and judge one exchange) over `transport` (no redirects, byte caps,
+deadlines), `payload_stages` (Hypothesis draws, shrinks), `order_ids`, `sequences` (the
+session the sequence rules run in), `collector` (judgements into a `RunResult`), `sharing`
+(a run split across processes), `progress`, `replay`, `order_api`, `run` (one run start
+to finish).
 
 Names are imported on first use, so reading `FuzzConfig` (the pytest plugin does, to declare
 its options) does not import Schemathesis.
