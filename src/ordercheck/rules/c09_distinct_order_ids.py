@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ordercheck.results import RuleViolation
 from ordercheck.rules._rule import Judgement, Session, violation
 from ordercheck.rules._sequence import template
@@ -29,15 +31,21 @@ def run(session: Session) -> None:
                 f"identical orders with different merchant_order_ids got order_ids {order_ids}",
             )
         )
-    for order_id, owners in session.order_owners.items():
-        if len(owners) > 1:
-            found.append(
-                violation(
-                    ID,
-                    "order_id shared",
-                    f"order_id {order_id} was returned for "
-                    f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
-                )
-            )
-            break
+    shared = shared_order_id(session.order_owners)
+    if shared is not None:
+        found.append(shared)
     session.judge(ID, Judgement(tuple(found), sent[-1]))
+
+
+def shared_order_id(order_owners: Mapping[str, set[str]]) -> RuleViolation | None:
+    """The first order_id answered for more than one merchant_order_id, if any (also what
+    `ordercheck proxy` asks of the traffic it sees)."""
+    for order_id, owners in order_owners.items():
+        if len(owners) > 1:
+            return violation(
+                ID,
+                "order_id shared",
+                f"order_id {order_id} was returned for "
+                f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
+            )
+    return None
