@@ -22,6 +22,9 @@ SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie", "set-cook
 RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
 Severity = Literal["error", "warning"]
 Verdict = Literal["conformant", "inconclusive", "non-conformant"]
+# What produced a result: a fuzzing run sends its own requests; a proxy run judges the
+# traffic it was given, and its findings include the merchant's own requests.
+RunKind = Literal["fuzz", "proxy"]
 
 # How a request carried the access key, so a curl can send the same without holding it:
 # the configured key, none, an empty value, its first N characters, its case swapped, or a
@@ -181,6 +184,35 @@ class RuleViolation:
 
 
 @dataclass(frozen=True)
+class PayloadFinding:
+    """The merchant's own request broke a constraint of the spec (`ordercheck proxy` sees
+    their staging traffic): the constraint, its level and severity under the run's profile,
+    where, what to do about it, how many requests broke it, and the first that did (key
+    redacted).
+
+    Not a `RuleViolation`: the target under test did nothing wrong here, the request did,
+    so these never decide the verdict; they are what the merchant fixes before go-live.
+    """
+
+    constraint: str
+    level: str
+    severity: Severity
+    path: str
+    hint: str
+    count: int = 1
+    exchange: Exchange | None = None
+
+    @property
+    def id(self) -> str:
+        """The constraint id (``user.mobile:pattern``): what a report lists it under."""
+        return self.constraint
+
+    @property
+    def curl(self) -> str | None:
+        return None if self.exchange is None else self.exchange.curl()
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
     """How one conformance rule fared over a run: how often a response was judged for it
     (`checks`) and how many of those judgements it failed (`failures`, never more than
@@ -237,6 +269,8 @@ class RunResult:
     spec_rules_exercised: dict[str, int] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     accept_unexercised: bool = False
+    kind: RunKind = "fuzz"
+    payload_findings: list[PayloadFinding] = field(default_factory=list)
 
     @property
     def unexercised(self) -> list[RuleOutcome]:
@@ -272,6 +306,8 @@ class RunResult:
             record["curl"] = finding.curl
         for record, rule in zip(data["rules"], self.rules, strict=True):
             record["status"] = rule.status
+        for record, payload in zip(data["payload_findings"], self.payload_findings, strict=True):
+            record["curl"] = payload.curl
         return data
 
     @classmethod
@@ -288,7 +324,19 @@ class RunResult:
         rules = [
             RuleOutcome(**{k: v for k, v in r.items() if k != "status"}) for r in data["rules"]
         ]
-        fields = {
-            k: v for k, v in data.items() if k not in ("findings", "rules", "target", "verdict")
-        }
-        return cls(target=Target(**data["target"]), rules=rules, findings=findings, **fields)
+        payloads = [
+            PayloadFinding(
+                **{k: v for k, v in p.items() if k not in ("exchange", "curl")},
+                exchange=None if p.get("exchange") is None else Exchange(**p["exchange"]),
+            )
+            for p in data.get("payload_findings", ())
+        ]
+        derived = ("findings", "rules", "target", "verdict", "payload_findings")
+        fields = {k: v for k, v in data.items() if k not in derived}
+        return cls(
+            target=Target(**data["target"]),
+            rules=rules,
+            findings=findings,
+            payload_findings=payloads,
+            **fields,
+        )

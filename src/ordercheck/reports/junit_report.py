@@ -15,12 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, Outcome, render_junit
-from ordercheck.reports.text import violation_text
+from ordercheck.reports.text import payload_lines, violation_text
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import RuleOutcome, RuleViolation, RunResult
+from ordercheck.results import PayloadFinding, RuleOutcome, RuleViolation, RunResult
 
 CLASSNAME = "ordercheck.conformance"
 SUITE_NAME = "ordercheck.conformance"
+PAYLOADS_NAME = "ordercheck.payloads"
 
 
 def junit_cases(result: RunResult) -> JUnitSuite:
@@ -38,9 +39,41 @@ def junit_cases(result: RunResult) -> JUnitSuite:
     )
 
 
+def payload_cases(result: RunResult) -> JUnitSuite:
+    """The merchant's requests (a proxy run): one case per constraint they broke, failed for
+    an error and passed with ``severity=warning`` for a warning, like the rules' cases."""
+    cases = [_payload_case(finding) for finding in result.payload_findings]
+    properties = {"run_id": result.run_id, "profile": result.profile}
+    return JUnitSuite(name=PAYLOADS_NAME, cases=cases, properties=properties)
+
+
+def junit_suites(result: RunResult) -> list[JUnitSuite]:
+    """The rules' suite, and for a proxy run the suite of the merchant's requests."""
+    suites = [junit_cases(result)]
+    if result.kind == "proxy":
+        suites.append(payload_cases(result))
+    return suites
+
+
 def write_junit(result: RunResult, path: Path) -> None:
     """Write the JUnit XML for `result` atomically."""
-    atomic_write(path, render_junit([junit_cases(result)]))
+    atomic_write(path, render_junit(junit_suites(result)))
+
+
+def _payload_case(finding: PayloadFinding) -> JUnitCase:
+    properties = {"constraint": finding.constraint, "level": finding.level}
+    properties["requests"] = str(finding.count)
+    outcome: Outcome = "failed" if finding.severity == "error" else "passed"
+    if outcome == "passed":
+        properties["severity"] = "warning"
+    return JUnitCase(
+        name=finding.constraint,
+        classname=PAYLOADS_NAME,
+        outcome=outcome,
+        message=f"{finding.count} request(s) break {finding.constraint} at {finding.path}",
+        details="\n".join(payload_lines(finding)),
+        properties=properties,
+    )
 
 
 def _run_properties(result: RunResult) -> dict[str, str]:
@@ -57,6 +90,7 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "started_at": result.started_at,
         "warnings": ", ".join(warnings) or "none",
         "accept_unexercised": str(result.accept_unexercised).lower(),
+        "kind": result.kind,
     }
     return properties
 
