@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import shlex
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
@@ -31,6 +33,11 @@ RunKind = Literal["fuzz", "proxy"]
 # literal (not secret) wrong key kept in the headers.
 KeyForm = Literal["configured", "none", "empty", "prefix", "swapcase", "literal"]
 _KEY = "$ORDERCHECK_ACCESS_KEY"
+
+
+def new_run_id() -> str:
+    """``20261127T165200Z-3fa9``: sortable, and unique enough for a reports folder."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def redact(headers: Mapping[str, str]) -> dict[str, str]:

@@ -21,13 +21,8 @@ from ordercheck.fuzz.order_ids import OrderIds, admitted_styles
 from ordercheck.fuzz.payload_stages import PayloadStage, StageRunner
 from ordercheck.fuzz.progress import Progress
 from ordercheck.fuzz.sequences import RunSession
-from ordercheck.results import Exchange, RunResult, Target
+from ordercheck.results import Exchange, RunResult, Target, new_run_id
 from ordercheck.spec import Spec, load_spec
-
-
-def new_run_id() -> str:
-    """``20261127T165200Z-3fa9``: sortable, and unique enough for a reports folder."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def new_order_prefix() -> str:
