@@ -19,6 +19,7 @@ something older than that goes unseen: the price of a run that never ends.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ordercheck.bounded import RecentDict
 from ordercheck.results import RuleViolation
@@ -63,6 +64,13 @@ class CrossRequestRules:
             if seen.order_id is not None and owner not in self.accepted:
                 self.accepted[owner] = (fingerprint, seen.order_id)
         return found
+
+    def is_repeat(self, merchant_id: str, payload: Any) -> bool:
+        """Whether `payload`'s merchant_order_id already made an order (a retry, or a reuse)."""
+        merchant_order_id = payload.get("merchant_order_id") if isinstance(payload, dict) else None
+        return (
+            isinstance(merchant_order_id, str) and (merchant_id, merchant_order_id) in self.accepted
+        )
 
     def group_closed(self, group: int) -> list[RuleViolation]:
         """Judge C11 over a finished group of concurrent identical requests, when one of
@@ -115,6 +123,9 @@ class CrossRequestRules:
 
 
 def _owner(seen: Observation, merchant_id: str) -> Owner | None:
-    request = seen.request
-    merchant_order_id = request.get("merchant_order_id") if isinstance(request, dict) else None
+    return _owner_of(seen.request, merchant_id)
+
+
+def _owner_of(payload: Any, merchant_id: str) -> Owner | None:
+    merchant_order_id = payload.get("merchant_order_id") if isinstance(payload, dict) else None
     return (merchant_id, merchant_order_id) if isinstance(merchant_order_id, str) else None

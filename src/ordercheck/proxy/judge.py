@@ -22,7 +22,7 @@ from ordercheck.fuzz.collector import Collector
 from ordercheck.proxy.capture import Backlog, Captured, GroupClosed, Item
 from ordercheck.proxy.config import ProxyConfig
 from ordercheck.proxy.cross_request import CrossRequestRules
-from ordercheck.proxy.observe import Seen, observe, request_record
+from ordercheck.proxy.observe import Seen, expectation, observe, parse, request_record
 from ordercheck.proxy.payloads import PayloadLedger, from_violation, not_json, too_large
 from ordercheck.proxy.scrub import Scrubber, own_key
 from ordercheck.results import Exchange, PayloadFinding, RuleViolation, RunResult
@@ -142,7 +142,18 @@ class Judge:
         self.scrubber.learn(own_key(captured.request_headers))
         if captured.merchant_id:
             self.merchants[captured.merchant_id] = None
-        seen = observe(captured, self.judging, self.upstream, self.scrubber)
+        assert captured.body is not None
+        payload = parse(captured.body)
+        repeated = captured.concurrent or self.cross.is_repeat(captured.merchant_id, payload)
+        expected = expectation(captured, payload, self.judging, repeated=repeated)
+        seen = observe(
+            captured,
+            payload,
+            expected,
+            self.judging,
+            upstream=self.upstream,
+            scrubber=self.scrubber,
+        )
         applied, violations = self._rules(seen, truncated=captured.truncated)
         self.collector.record(
             _Judged(seen.recorded, applied, violations, seen.recorded.record or _NO_RECORD)

@@ -52,23 +52,34 @@ def parse(body: bytes) -> Any:
         return NOT_JSON
 
 
-def expectation(captured: Captured, payload: Any, judging: Judging) -> Expectation:
-    """What a conformant server does with this request (see the module's docstring)."""
+def expectation(
+    captured: Captured, payload: Any, judging: Judging, *, repeated: bool
+) -> Expectation:
+    """What a conformant server does with this request (see the module's docstring).  A
+    valid payload `repeated` (its merchant_order_id already made an order, or an identical
+    request was in flight with it) is part of a sequence, judged by C10 or C11, not C5."""
     if captured.status in AUTH_STATUSES:
         return Expectation("unauthorized")
     if payload is NOT_JSON:
         return Expectation("malformed")
-    return judging.expectation_for(payload)
+    expected = judging.expectation_for(payload)
+    return Expectation("sequence") if repeated and expected.expect == "valid" else expected
 
 
-def observe(captured: Captured, judging: Judging, upstream: str, scrubber: Scrubber) -> Seen:
-    """The observation of a forwarded exchange, raw and scrubbed."""
-    assert captured.body is not None, "a refused request is the merchant's, not an exchange"
-    payload = parse(captured.body)
+def observe(
+    captured: Captured,
+    payload: Any,
+    expected: Expectation,
+    judging: Judging,
+    *,
+    upstream: str,
+    scrubber: Scrubber,
+) -> Seen:
+    """The observation of a forwarded exchange of `payload` (parsed), raw and scrubbed."""
     body = NOT_JSON if captured.truncated else parse(captured.response_prefix)
     text = "" if body is not NOT_JSON else _text(captured.response_prefix, captured.truncated)
     observation = Observation(
-        expectation(captured, payload, judging),
+        expected,
         judging,
         request=None if payload is NOT_JSON else payload,
         raw_request=captured.body if payload is NOT_JSON else None,

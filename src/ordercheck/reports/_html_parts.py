@@ -96,11 +96,12 @@ def _gate_line(result: RunResult) -> str:
     note = f'<p class="proxy-note">{esc(PROXY_NOTE)}</p>' if result.kind == "proxy" else ""
     if result.verdict != "inconclusive":
         return note
-    accepted = (
-        "Accepted with --accept-unexercised: the gate passes."
-        if result.accept_unexercised
-        else "Not a pass: these rules were never judged."
-    )
+    if result.kind == "proxy":
+        accepted = "Never judged in the traffic seen:"
+    elif result.accept_unexercised:
+        accepted = "Accepted with --accept-unexercised: the gate passes."
+    else:
+        accepted = "Not a pass: these rules were never judged."
     reasons = "".join(
         f"<li><strong>{esc(rule.id)}</strong> {esc(rule.name)}: {esc(rule.reason)}</li>"
         for rule in result.unexercised

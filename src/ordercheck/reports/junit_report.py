@@ -3,9 +3,10 @@
 A rule fails its case only at error severity. A warning (C14's latency budget by default) must
 never fail CI, so its case passes and carries ``severity=warning``. A required rule the run
 never judged fails its case as "not exercised" with the reason (the gate must not pass on
-what was never tried), unless the run accepted that (``--accept-unexercised``): then it is
-skipped. Findings whose rule is not in the run's rule list still
-get a case of their own, so an error can never go missing from CI.
+what was never tried), unless the run accepted that (``--accept-unexercised``), or it is a
+proxy run (which judges only the traffic it is given): then it is skipped. Findings whose
+rule is not in the run's rule list still get a case of their own, so an error can never go
+missing from CI.
 
     >>> write_junit(result, Path("junit.xml"))
 """
@@ -32,11 +33,17 @@ def junit_cases(result: RunResult) -> JUnitSuite:
     cases = []
     for rule in result.rules:
         findings = by_rule.pop(rule.id, []) + by_rule.pop(f"{rule.id}_{rule.name}", [])
-        cases.append(_rule_case(rule, findings, gate=not result.accept_unexercised))
+        cases.append(_rule_case(rule, findings, gate=_gates_on_unexercised(result)))
     cases += [_orphan_case(rule_id, findings) for rule_id, findings in by_rule.items()]
     return JUnitSuite(
         name=SUITE_NAME, cases=cases, time_s=result.duration_s, properties=_run_properties(result)
     )
+
+
+def _gates_on_unexercised(result: RunResult) -> bool:
+    """Whether a rule never judged fails its case: for a fuzz run, unless accepted; never
+    for a proxy run, which judges only the traffic it is given (its gate is its findings)."""
+    return result.kind != "proxy" and not result.accept_unexercised
 
 
 def payload_cases(result: RunResult) -> JUnitSuite:
