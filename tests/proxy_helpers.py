@@ -60,6 +60,7 @@ def proxy_in_front(upstream: str, report_dir: Path, **options: Any) -> Iterator[
     running = Running(proxy, report_dir)
     with proxy:
         yield running
+    assert proxy.result().settings["internal_errors"] == 0, "the judge hit a bug"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,22 @@ from ordercheck.fuzz.collector import Collector
 from ordercheck.proxy.capture import Backlog, Captured, GroupClosed, Item
 from ordercheck.proxy.config import ProxyConfig
 from ordercheck.proxy.cross_request import CrossRequestRules
-from ordercheck.proxy.observe import Seen, expectation, observe, parse, request_record
-from ordercheck.proxy.payloads import PayloadLedger, from_violation, not_json, too_large
+from ordercheck.proxy.observe import (
+    Seen,
+    content_type,
+    expectation,
+    observe,
+    parse,
+    request_record,
+    sends_json,
+)
+from ordercheck.proxy.payloads import (
+    PayloadLedger,
+    from_violation,
+    no_json_type,
+    not_json,
+    too_large,
+)
 from ordercheck.proxy.scrub import Scrubber, own_key
 from ordercheck.results import Exchange, PayloadFinding, RuleViolation, RunResult
 from ordercheck.rules import NOT_JSON, Judging, Observation, judge, registry
@@ -111,9 +125,15 @@ class Judge:
             if self._changed and (
                 self._news or time.monotonic() - self._flushed >= self.config.flush_interval_s
             ):
-                self.on_result(self.result())
-                self._changed = self._news = False
-                self._flushed = time.monotonic()
+                self._flush()
+
+    def _flush(self) -> None:
+        try:
+            self.on_result(self.result())
+        except Exception:  # as in `_handle`: the run goes on, and the report counts it
+            self.internal_errors += 1
+        self._changed = self._news = False
+        self._flushed = time.monotonic()
 
     def _handle(self, item: Item) -> None:
         try:
@@ -168,7 +188,7 @@ class Judge:
             concurrent=captured.concurrent,
         )
         self._emit(found)
-        self._emit(self.ledger.count(self._payload_findings(seen)))
+        self._emit(self.ledger.count(self._payload_findings(seen, captured)))
 
     def _rules(self, seen: Seen, *, truncated: bool) -> tuple[tuple[str, ...], tuple[Any, ...]]:
         """The exchange rules' judgement, scrubbed; of a truncated body only what its status
@@ -182,13 +202,15 @@ class Judge:
         scrubbed = tuple(self.scrubber.value(v, seen.key) for v in violations)
         return tuple(applied), tuple(v for v in scrubbed if v.rule in applied)
 
-    def _payload_findings(self, seen: Seen) -> list[PayloadFinding]:
+    def _payload_findings(self, seen: Seen, captured: Captured) -> list[PayloadFinding]:
         record = seen.recorded.record
         assert record is not None
+        found = [] if sends_json(captured) else [no_json_type(content_type(captured), record)]
         if seen.payload is NOT_JSON:
-            return [not_json(record)]
+            return [*found, not_json(record)]
         verdict = self.judging.requests.check(seen.payload)
-        return [self.scrubber.value(from_violation(v, record), seen.key) for v in verdict.findings]
+        found += [from_violation(v, record) for v in verdict.findings]
+        return [self.scrubber.value(finding, seen.key) for finding in found]
 
     def _emit(self, found: list[Finding] | list[RuleViolation] | list[PayloadFinding]) -> None:
         for finding in found:

@@ -5,7 +5,10 @@ fuzzer does for a payload nobody declared (`Judging.expectation_for`): a payload
 the profile must be accepted (C5), one that breaks an error-level constraint must get a
 400 (C6), a body that is not JSON is malformed (C6).  One exception: the proxy cannot tell a
 right key from a wrong one, so an answer of 401 or 403 is taken at its word, as an auth
-refusal (C4 allows it there; C5 and C6 do not judge it).
+refusal (C4 allows it there; C5 and C6 do not judge it).  And a request that does not say
+``Content-Type: application/json`` is the merchant's mistake to fix (a payload finding):
+the contract does not say whether a server must refuse it or may read it anyway, so no
+rule judges what the server did with it.
 
 A response over ``--max-response-bytes`` passed through whole, but only its first part was
 kept: its body is not judged (cut JSON is no evidence of anything), its status and headers
@@ -52,6 +55,20 @@ def parse(body: bytes) -> Any:
         return NOT_JSON
 
 
+def content_type(captured: Captured) -> str | None:
+    """The request's media type (lower case, without parameters), if it sent one."""
+    for name, value in captured.request_headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower()
+    return None
+
+
+def sends_json(captured: Captured) -> bool:
+    """Whether the request says its body is JSON (``application/json`` or ``...+json``)."""
+    media = content_type(captured)
+    return media is not None and (media == "application/json" or media.endswith("+json"))
+
+
 def expectation(
     captured: Captured, payload: Any, judging: Judging, *, repeated: bool
 ) -> Expectation:
@@ -60,6 +77,8 @@ def expectation(
     request was in flight with it) is part of a sequence, judged by C10 or C11, not C5."""
     if captured.status in AUTH_STATUSES:
         return Expectation("unauthorized")
+    if not sends_json(captured):
+        return Expectation("unknown")
     if payload is NOT_JSON:
         return Expectation("malformed")
     expected = judging.expectation_for(payload)

@@ -15,11 +15,26 @@ from dataclasses import replace
 from ordercheck.results import Exchange, PayloadFinding
 from ordercheck.validators import ConstraintViolation
 
-# Not constraints of the spec, but what the proxy can say about a request it could not
-# validate: a body that is not JSON (the page documents application/json), and a body over
-# --max-body-bytes, refused before it reached the upstream.
+# Not constraints of the spec's request schema, but what the proxy can say about a request
+# beyond its payload: a body that is not JSON or a Content-Type that does not say JSON (the
+# page documents application/json), and a body over --max-body-bytes, refused before it
+# reached the upstream.
 NOT_JSON = "body:not-json"
 TOO_LARGE = "body:too-large"
+NO_JSON_TYPE = "headers.Content-Type:json"
+
+
+def no_json_type(found: str | None, record: Exchange) -> PayloadFinding:
+    """The request does not say its body is JSON."""
+    said = f"it sent {found!r}" if found else "it sent none"
+    return PayloadFinding(
+        NO_JSON_TYPE,
+        "documented",
+        "error",
+        "headers.Content-Type",
+        f"send Content-Type: application/json; {said}",
+        exchange=record,
+    )
 
 
 def not_json(record: Exchange) -> PayloadFinding:

@@ -7,7 +7,9 @@ it), so every value of it the proxy has seen is replaced, as text, in everything
 bodies, messages, URLs, header values, JSON keys and strings alike.
 
 The keys seen are remembered within a bound; each exchange's record is also scrubbed of its
-own key when it is made, so forgetting an old key never lets it through.
+own key when it is made, so forgetting an old key never lets it through.  A value shorter
+than `MIN_SECRET` characters is redacted from headers only: searched for as text, it would
+garble every report (a key of "k" is in every word with a k), and it is no secret anyway.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ordercheck.results import REDACTED, Exchange, RunResult, redact
 
 T = TypeVar("T")
 KEY_HEADER = "x-access-key"
+MIN_SECRET = 6
 
 
 class Scrubber:
@@ -35,7 +38,7 @@ class Scrubber:
 
     def learn(self, key: str | None) -> None:
         """Remember `key` (an empty or missing key is no secret)."""
-        if not key or key in self._keys:
+        if not key or len(key) < MIN_SECRET or key in self._keys:
             return
         with self._lock:
             self._keys[key] = None
@@ -44,7 +47,7 @@ class Scrubber:
     def text(self, text: str, own: str | None = None) -> str:
         """`text` with every known key, and `own`, replaced by ``[REDACTED]``."""
         pattern = self._pattern
-        if own and own in text:
+        if own and len(own) >= MIN_SECRET and own in text:
             text = text.replace(own, REDACTED)
         return text if pattern is None else pattern.sub(REDACTED, text)
 
@@ -64,15 +67,13 @@ class Scrubber:
             return scrubbed
         raw = base64.b64decode(exchange.raw_base64)
         for key in [own, *self._keys]:
-            if key:
+            if key and len(key) >= MIN_SECRET:
                 raw = raw.replace(key.encode(), REDACTED.encode())
         return replace(scrubbed, raw_base64=base64.b64encode(raw).decode("ascii"))
 
     def result(self, result: RunResult) -> RunResult:
         """A whole result with every known key removed, whatever field it hides in."""
-        if self._pattern is None:
-            return result
-        return RunResult.from_dict(self.value(result.to_dict()))
+        return result if self._pattern is None else self.value(result)
 
 
 def own_key(headers: list[tuple[str, str]]) -> str | None:
