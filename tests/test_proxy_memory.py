@@ -31,10 +31,11 @@ SMALL = Bounds(latencies=BOUND, request_ids=BOUND, order_ids=BOUND, messages=10)
 GROWTH_LIMIT_BYTES = 400_000
 # The upstream runs in a process of its own, so that its store is not counted as ours.
 UPSTREAM = """
+import sys
 from ordercheck.server import create_app, running_server
 with running_server(create_app(processing_delay_s=0)) as url:
     print(url, flush=True)
-    input()
+    sys.stdin.read()
 """
 
 
@@ -52,7 +53,7 @@ def upstream() -> Iterator[str]:
     try:
         yield process.stdout.readline().strip()
     finally:
-        process.stdin.close()  # input() ends, the server stops
+        process.stdin.close()  # the read ends, so does the server
         process.wait(timeout=30)
         process.stdout.close()
 
