@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
+import sys
 import time
 from collections.abc import Callable
 
@@ -27,6 +29,13 @@ from ordercheck.proxy.concurrency import InFlight
 from ordercheck.proxy.config import ProxyConfig
 from ordercheck.proxy.envelope import error_response
 from ordercheck.proxy.headers import RawHeaders, as_text, end_to_end, upstream_headers
+
+# httpcore asks which async library runs it on every request by importing sniffio; where
+# sniffio is not installed, each ask is a failed import that searches sys.path (about a
+# millisecond, most of the proxy's own cost).  Where it cannot be imported anyway, saying so
+# once in sys.modules makes the ask fail at once, with the same ImportError.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 # A refused body is read to its end (and dropped) up to this size, so the client, still
 # sending, gets the 413 rather than a reset connection; past it the connection is closed.
@@ -233,7 +242,7 @@ def _upstream_client(config: ProxyConfig) -> httpx.AsyncClient:
         timeout=httpx.Timeout(config.timeout_s),
         follow_redirects=False,
         trust_env=False,
-        limits=httpx.Limits(max_connections=None, max_keepalive_connections=64),
+        limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
     client.headers.clear()
     return client

@@ -20,6 +20,8 @@ import threading
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 
+import orjson
+
 from ordercheck.bounded import RecentDict
 from ordercheck.results import REDACTED, Exchange, RunResult, redact
 
@@ -52,7 +54,11 @@ class Scrubber:
         return text if pattern is None else pattern.sub(REDACTED, text)
 
     def value(self, value: T, own: str | None = None) -> T:
-        """A JSON-like value (or a dataclass of them) scrubbed throughout."""
+        """A JSON-like value (or a dataclass of them) scrubbed throughout; returned as it
+        is when it holds no key (the common case, told by one serialisation)."""
+        keys = [k for k in (own, *self._keys) if k and len(k) >= MIN_SECRET]
+        if not keys or not _may_hold(value, keys):
+            return value
         return _scrub(value, lambda text: self.text(text, own))  # type: ignore[no-any-return]
 
     def exchange(self, exchange: Exchange, own: str | None = None) -> Exchange:
@@ -82,6 +88,22 @@ def own_key(headers: list[tuple[str, str]]) -> str | None:
         if name.lower() == KEY_HEADER:
             return value
     return None
+
+
+def _may_hold(value: Any, keys: list[str]) -> bool:
+    """Whether `value` may contain a key: false only when its JSON text (dataclasses
+    included) shows none.  A key that JSON would escape, or a value JSON cannot carry, is
+    looked for the slow way."""
+    if any(_JSON_ESCAPED.search(key) for key in keys):
+        return True
+    try:
+        text = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    return any(key.encode() in text for key in keys)
+
+
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
 def _alternation(keys: list[str]) -> re.Pattern[str]:
