@@ -15,16 +15,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 import click
 
 from ordercheck.errors import OrdercheckError
+from ordercheck.fuzz.config import DEFAULT_LATENCY_BUDGET_MS
+from ordercheck.proxy.config import (
+    DEFAULT_LISTEN,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT_S,
+    ProxyConfig,
+    parse_listen,
+)
 from ordercheck.results import RunResult
 from ordercheck.spec import OPERATION_PATH, PROFILES
-
-if TYPE_CHECKING:
-    from ordercheck.proxy import ProxyConfig
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 LIVE_SUMMARY_S = 5.0
@@ -92,7 +97,7 @@ def stop_signals() -> Iterator[threading.Event]:
 @click.option("--upstream", required=True, metavar="URL", help="The API to forward to.")
 @click.option(
     "--listen",
-    default="127.0.0.1:8080",
+    default=DEFAULT_LISTEN,
     show_default=True,
     metavar="HOST:PORT",
     help="Where the merchant's client connects instead; port 0 picks a free one.",
@@ -119,18 +124,24 @@ def stop_signals() -> Iterator[threading.Event]:
     metavar="REGEX",
     help="A 400 whose error message matches is a declared business rule, not a C5 failure.",
 )
-@click.option("--latency-budget-ms", type=float, default=2000.0, show_default=True)
+@click.option(
+    "--latency-budget-ms",
+    type=float,
+    default=DEFAULT_LATENCY_BUDGET_MS,
+    show_default=True,
+    help="C14: the p95 latency budget (a warning when exceeded).",
+)
 @click.option(
     "--max-body-bytes",
     type=int,
-    default=1 << 20,
+    default=DEFAULT_MAX_BODY_BYTES,
     show_default=True,
     help="Refuse larger request bodies (413) without forwarding them.",
 )
 @click.option(
     "--max-response-bytes",
     type=int,
-    default=10 << 20,
+    default=DEFAULT_MAX_RESPONSE_BYTES,
     show_default=True,
     help="Judge only this much of a larger response (it still passes through whole).",
 )
@@ -138,7 +149,7 @@ def stop_signals() -> Iterator[threading.Event]:
     "--timeout",
     "timeout_s",
     type=float,
-    default=30.0,
+    default=DEFAULT_TIMEOUT_S,
     show_default=True,
     help="Answer 504 when the upstream takes longer.",
 )
@@ -168,8 +179,6 @@ def proxy_command(
     `ordercheck fuzz`).  Exit codes: 1 when a finding at --fail-on's level was seen (the
     upstream's, or a constraint your requests broke), else 0; 2 bad usage.
     """
-    from ordercheck.proxy import ProxyConfig, parse_listen
-
     host, port = parse_listen(listen)
     config = ProxyConfig(
         upstream=upstream,

@@ -21,10 +21,29 @@ constraint are findings of their own kind (`PayloadFinding`) that never colour t
 Modules, along the way an exchange travels: `config`, `forward` (the ASGI app; `headers`,
 `envelope`, `concurrency`), `capture` (what it hands over, the bounded backlog), `judge`
 (off the response path; `observe`, `cross_request`, `payloads`, `scrub`), `run`.
+
+Names are imported on first use, so the command's options (`config`) cost no httpx.
 """
 
-from ordercheck.proxy.config import ProxyConfig, parse_listen
-from ordercheck.proxy.judge import Finding
-from ordercheck.proxy.run import Proxy
+from __future__ import annotations
+
+import typing
+
+from ordercheck import _lazy
+
+if typing.TYPE_CHECKING:
+    from ordercheck.proxy.config import ProxyConfig, parse_listen
+    from ordercheck.proxy.judge import Finding
+    from ordercheck.proxy.run import Proxy
+
+__getattr__ = _lazy.lazy_exports(
+    __name__,
+    {
+        "Finding": "ordercheck.proxy.judge",
+        "Proxy": "ordercheck.proxy.run",
+        "ProxyConfig": "ordercheck.proxy.config",
+        "parse_listen": "ordercheck.proxy.config",
+    },
+)
 
 __all__ = ["Finding", "Proxy", "ProxyConfig", "parse_listen"]

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from ordercheck.errors import UsageError
-from ordercheck.fuzz.collector import Bounds
+from ordercheck.fuzz.config import DEFAULT_LATENCY_BUDGET_MS
 from ordercheck.spec import OPERATION_PATH, Profile, check_profile
+
+if TYPE_CHECKING:
+    from ordercheck.fuzz.collector import Bounds
 
 FailOn = Literal["warn", "error"]
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -30,7 +33,8 @@ class ProxyConfig:
     """One `ordercheck proxy`: where it listens, the upstream it forwards to, how it judges.
 
     `path` is the Create Order path template: only POSTs to it are judged, anything else
-    passes through untouched.  `bounds` caps what the run remembers (see `Bounds`).
+    passes through untouched.  `bounds` caps what the run remembers (None: the defaults of
+    `ordercheck.fuzz.collector.Bounds`).
     """
 
     upstream: str
@@ -40,13 +44,13 @@ class ProxyConfig:
     path: str = OPERATION_PATH
     fail_on: FailOn = "error"
     allow_rejection: str | None = None
-    latency_budget_ms: float = 2000.0
+    latency_budget_ms: float = DEFAULT_LATENCY_BUDGET_MS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     timeout_s: float = DEFAULT_TIMEOUT_S
     flush_interval_s: float = DEFAULT_FLUSH_INTERVAL_S
     backlog_bytes: int = DEFAULT_BACKLOG_BYTES
-    bounds: Bounds = field(default_factory=Bounds)
+    bounds: Bounds | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.upstream)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ordercheck.bounded import RecentDict
-from ordercheck.fuzz.collector import Collector
+from ordercheck.fuzz.collector import Bounds, Collector
 from ordercheck.proxy.capture import Backlog, Captured, GroupClosed, Item
 from ordercheck.proxy.config import ProxyConfig
 from ordercheck.proxy.cross_request import CrossRequestRules
@@ -94,12 +94,11 @@ class Judge:
         spec = load_spec()
         pattern = None if config.allow_rejection is None else re.compile(config.allow_rejection)
         self.judging = Judging(config.profile, pattern, spec)
-        self.collector = Collector(
-            spec, latency_budget_ms=config.latency_budget_ms, bounds=config.bounds
-        )
+        bounds = config.bounds or Bounds()
+        self.collector = Collector(spec, latency_budget_ms=config.latency_budget_ms, bounds=bounds)
         for rule, reason in UNSEEN.items():
             self.collector.unjudged(rule, reason)
-        self.cross = CrossRequestRules(self.collector.judge, config.bounds.order_ids)
+        self.cross = CrossRequestRules(self.collector.judge, bounds.order_ids)
         self.ledger = PayloadLedger()
         self.scrubber = Scrubber()
         self.merchants: RecentDict[str, None] = RecentDict(8)
