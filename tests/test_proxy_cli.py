@@ -4,9 +4,13 @@ input in one line, and reports that survive a kill."""
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from console import ORDERCHECK, environment, ordercheck
+from ordercheck.cli._proxy import LIVE_SUMMARY_S
 from ordercheck.reports import load_report
 from ordercheck.server import create_app, running_server
 from proxy_helpers import post_order
@@ -177,3 +182,46 @@ def test_a_port_in_use_is_bad_input(upstream: str, tmp_path: Path) -> None:
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "could not start" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_a_terminal_gets_a_summary_line_every_few_seconds(upstream: str, tmp_path: Path) -> None:
+    """With standard error on a terminal, a one-line summary of the run so far appears
+    every few seconds; in a pipe (every other test here) it never does."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [
+            str(ORDERCHECK),
+            "proxy",
+            "--upstream",
+            upstream,
+            "--listen",
+            "127.0.0.1:0",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        env=environment(),
+    )
+    os.close(terminal)
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:[0-9]+", process.stdout.readline())
+        assert url is not None
+        post_order(url.group(), order(payment_method="UPI"))
+        shown = b""
+        deadline = time.monotonic() + LIVE_SUMMARY_S * 3
+        while b"so far" not in shown and time.monotonic() < deadline:
+            if select.select([controller], [], [], 0.5)[0]:
+                shown += os.read(controller, 4096)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    line = shown.decode().strip().splitlines()[0]
+    assert line.startswith("[ordercheck proxy] 1 requests judged · 0 finding(s)")
+    assert "1 constraint(s) broken by your requests" in line and line.endswith("inconclusive")
