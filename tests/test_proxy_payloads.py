@@ -8,7 +8,10 @@ from importlib import resources
 from pathlib import Path
 
 import orjson
+import pytest
 
+from ordercheck.proxy.scrub import Scrubber
+from ordercheck.results import Exchange
 from ordercheck.server import create_app, running_server
 from ordercheck.validators import RequestValidator
 from proxy_helpers import JSON_HEADERS, exchange, post_order, proxy_in_front
@@ -106,3 +109,17 @@ def test_the_key_never_reaches_a_report_or_the_console(tmp_path: Path) -> None:
     assert "id-[REDACTED]" in (tmp_path / "latest" / "report.json").read_text("utf-8")
     assert SECRET not in repr(proxy.findings)
     assert all(SECRET not in repr(r) for r in proxy.written)
+
+
+@pytest.mark.parametrize("key", ['quote"in-key', "back\\slash-key", "plain-key-42"])
+def test_the_scrubber_finds_keys_json_would_escape(key: str) -> None:
+    """A key with characters JSON escapes is still removed from every string of a record,
+    JSON keys included; a key under six characters is left to header redaction."""
+    scrubber = Scrubber()
+    scrubber.learn(key)
+    scrubber.learn("short")
+    record = Exchange("POST", f"http://h/o?k={key}", {"X-Echo": key}, body={key: [f"a{key}b"]})
+    clean = scrubber.exchange(record)
+    assert key not in repr(clean) and clean.body == {"[REDACTED]": ["a[REDACTED]b"]}
+    assert clean.url == "http://h/o?k=[REDACTED]"
+    assert scrubber.text("short and sweet") == "short and sweet"

@@ -215,6 +215,11 @@ class PayloadFinding:
         return self.constraint
 
     @property
+    def cause_key(self) -> tuple[str, str]:
+        """What tells two payload findings apart: the constraint (as `RuleViolation`'s)."""
+        return self.constraint, ""
+
+    @property
     def curl(self) -> str | None:
         return None if self.exchange is None else self.exchange.curl()
 

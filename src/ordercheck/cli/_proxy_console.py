@@ -35,8 +35,7 @@ class FindingPrinter:
         self._lock = threading.Lock()
 
     def __call__(self, finding: RuleViolation | PayloadFinding) -> None:
-        cause = finding.cause if isinstance(finding, RuleViolation) else ""
-        key = (finding.id, cause)
+        key = finding.cause_key
         with self._lock:
             self._printed[key] += 1
             times = self._printed[key]

@@ -105,15 +105,18 @@ class ProxyApp:
             body_size=size,
         )
         if body is None:
-            captured.refused = "too-large"
-            await self._answer(send, 413, self._too_large(size))
-        elif not judged:
+            await self._refuse(send, captured, judged=judged)
+        elif judged:
+            await self._forward_judged(scope, headers, body, send, captured)
+        else:
             self.passed_through += 1
             await self._forward(scope, headers, body, send, captured)
-            return
-        else:
-            await self._forward_judged(scope, headers, body, send, captured)
-            return
+
+    async def _refuse(self, send: Send, captured: Captured, *, judged: bool) -> None:
+        """A body over the limit: a 413, nothing forwarded; the merchant's finding when it
+        was meant for Create Order."""
+        captured.refused = "too-large"
+        await self._answer(send, 413, self._too_large(captured.body_size))
         if judged:
             self.deliver(captured)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -174,11 +174,8 @@ class Judge:
             scrubber=self.scrubber,
         )
         applied, violations = self._rules(seen, truncated=captured.truncated)
-        self.collector.record(
-            _Judged(seen.recorded, applied, violations, seen.recorded.record or _NO_RECORD)
-        )
-        record = seen.recorded.record
-        found: list[Finding] = [replace(v, exchange=record) for v in violations]
+        self.collector.record(_Judged(seen.recorded, applied, violations, seen.record))
+        found: list[Finding] = [replace(v, exchange=seen.record) for v in violations]
         found += self.cross.exchange(
             seen.recorded,
             merchant_id=captured.merchant_id,
@@ -189,7 +186,9 @@ class Judge:
         self._emit(found)
         self._emit(self.ledger.count(self._payload_findings(seen, captured)))
 
-    def _rules(self, seen: Seen, *, truncated: bool) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    def _rules(
+        self, seen: Seen, *, truncated: bool
+    ) -> tuple[tuple[str, ...], tuple[RuleViolation, ...]]:
         """The exchange rules' judgement, scrubbed; of a truncated body only what its status
         and headers show (C2 then judges its Content-Type alone)."""
         applied, violations = judge(seen.observation)
@@ -202,8 +201,7 @@ class Judge:
         return tuple(applied), tuple(v for v in scrubbed if v.rule in applied)
 
     def _payload_findings(self, seen: Seen, captured: Captured) -> list[PayloadFinding]:
-        record = seen.recorded.record
-        assert record is not None
+        record = seen.record
         found = [] if sends_json(captured) else [no_json_type(content_type(captured), record)]
         if seen.payload is NOT_JSON:
             return [*found, not_json(record)]
@@ -211,9 +209,9 @@ class Judge:
         found += [from_violation(v, record) for v in verdict.findings]
         return [self.scrubber.value(finding, seen.key) for finding in found]
 
-    def _emit(self, found: list[Finding] | list[RuleViolation] | list[PayloadFinding]) -> None:
+    def _emit(self, found: Iterable[Finding]) -> None:
         for finding in found:
-            key = (finding.id, finding.cause if isinstance(finding, RuleViolation) else "")
+            key = finding.cause_key
             if key not in self._causes:
                 self._causes[key] = None
                 self._news = True
@@ -234,6 +232,3 @@ class Judge:
             target=replace(result.target, merchant_id=", ".join(self.merchants) or "none seen"),
         )
         return self.scrubber.result(result)
-
-
-_NO_RECORD = Exchange("POST", "", {})

@@ -38,11 +38,12 @@ TRAVEL_HEADERS = frozenset({"host", "content-length", "connection", "keep-alive"
 @dataclass(frozen=True)
 class Seen:
     """One judged exchange: the raw `observation` the rules read, the same with everything
-    scrubbed of the key (`recorded`, what is kept and reported), and the parsed `payload`
-    (`NOT_JSON` when the body is not JSON)."""
+    scrubbed of the key (`recorded`, what is kept and reported, with its `record`), the
+    parsed `payload` (`NOT_JSON` when the body is not JSON) and the request's `key`."""
 
     observation: Observation
     recorded: Observation
+    record: Exchange
     payload: Any
     key: str | None
 
@@ -122,7 +123,7 @@ def observe(
         error=observation.error,
         record=record,
     )
-    return Seen(observation, recorded, payload, key)
+    return Seen(observation, recorded, record, payload, key)
 
 
 def request_record(captured: Captured, upstream: str, payload: Any = NOT_JSON) -> Exchange:
