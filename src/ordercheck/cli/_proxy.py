@@ -9,6 +9,7 @@ few seconds.
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from types import FrameType
 
 import click
 
-from ordercheck.errors import OrdercheckError
+from ordercheck.errors import OrdercheckError, UsageError
 from ordercheck.fuzz.config import DEFAULT_LATENCY_BUDGET_MS
 from ordercheck.proxy.config import (
     DEFAULT_LISTEN,
@@ -74,6 +75,21 @@ class ReportSink:
             if self.failed is None:
                 click.echo(f"ordercheck: warning: cannot write the reports: {exc}", err=True)
             self.failed = str(exc)
+
+
+def refuse_a_taken_address(host: str, port: int) -> None:
+    """A `--listen` address that cannot be bound is bad input, said in one line before
+    uvicorn tries (and logs its own lines about it).  Port 0 is always free."""
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"--listen={host}:{port}: cannot listen there ({reason})") from None
 
 
 @contextmanager
@@ -180,6 +196,7 @@ def proxy_command(
     upstream's, or a constraint your requests broke), else 0; 2 bad usage.
     """
     host, port = parse_listen(listen)
+    refuse_a_taken_address(host, port)
     config = ProxyConfig(
         upstream=upstream,
         host=host,
