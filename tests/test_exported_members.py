@@ -10,6 +10,7 @@ import pytest
 
 import ordercheck
 import ordercheck.fuzz
+import ordercheck.proxy
 import ordercheck.rules
 import ordercheck.spec
 import ordercheck.validate
@@ -47,7 +48,9 @@ def test_exported_members_come_from_the_package(module: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [ordercheck, ordercheck.fuzz, ordercheck.rules], ids=lambda m: m.__name__
+    "module",
+    [ordercheck, ordercheck.fuzz, ordercheck.proxy, ordercheck.rules],
+    ids=lambda m: m.__name__,
 )
 def test_curated_api_resolves_every_name(module: ModuleType) -> None:
     """Every name in a curated (lazily imported) `__all__` resolves, and nothing public in

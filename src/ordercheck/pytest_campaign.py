@@ -44,7 +44,8 @@ def local_workers(config: pytest.Config) -> bool:
 def start_controller(config: pytest.Config, fuzz: FuzzConfig) -> None:
     """On the xdist controller: the shared directory, the run's identity and, for an
     embedded run, the one server every worker fuzzes (kept up until the session ends)."""
-    from ordercheck.fuzz.run import new_order_prefix, new_run_id, target_url
+    from ordercheck.fuzz.run import new_order_prefix, target_url
+    from ordercheck.results import new_run_id
 
     stack = contextlib.ExitStack()
     directory = Path(tempfile.mkdtemp(prefix="ordercheck-run-"))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import shlex
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
@@ -22,12 +24,20 @@ SECRET_HEADERS = frozenset({"x-access-key", "authorization", "cookie", "set-cook
 RuleStatus = Literal["passed", "failed", "warning", "not-exercised"]
 Severity = Literal["error", "warning"]
 Verdict = Literal["conformant", "inconclusive", "non-conformant"]
+# What produced a result: a fuzzing run sends its own requests; a proxy run judges the
+# traffic it was given, and its findings include the merchant's own requests.
+RunKind = Literal["fuzz", "proxy"]
 
 # How a request carried the access key, so a curl can send the same without holding it:
 # the configured key, none, an empty value, its first N characters, its case swapped, or a
 # literal (not secret) wrong key kept in the headers.
 KeyForm = Literal["configured", "none", "empty", "prefix", "swapcase", "literal"]
 _KEY = "$ORDERCHECK_ACCESS_KEY"
+
+
+def new_run_id() -> str:
+    """``20261127T165200Z-3fa9``: sortable, and unique enough for a reports folder."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def redact(headers: Mapping[str, str]) -> dict[str, str]:
@@ -191,6 +201,40 @@ class RuleViolation:
 
 
 @dataclass(frozen=True)
+class PayloadFinding:
+    """The merchant's own request broke a constraint of the spec (`ordercheck proxy` sees
+    their staging traffic): the constraint, its level and severity under the run's profile,
+    where, what to do about it, how many requests broke it, and the first that did (key
+    redacted).
+
+    Not a `RuleViolation`: the target under test did nothing wrong here, the request did,
+    so these never decide the verdict; they are what the merchant fixes before go-live.
+    """
+
+    constraint: str
+    level: str
+    severity: Severity
+    path: str
+    hint: str
+    count: int = 1
+    exchange: Exchange | None = None
+
+    @property
+    def id(self) -> str:
+        """The constraint id (``user.mobile:pattern``): what a report lists it under."""
+        return self.constraint
+
+    @property
+    def cause_key(self) -> tuple[str, str]:
+        """What tells two payload findings apart: the constraint (as `RuleViolation`'s)."""
+        return self.constraint, ""
+
+    @property
+    def curl(self) -> str | None:
+        return None if self.exchange is None else self.exchange.curl()
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
     """How one conformance rule fared over a run: how often a response was judged for it
     (`checks`) and how many of those judgements it failed (`failures`, never more than
@@ -248,6 +292,8 @@ class RunResult:
     settings: dict[str, Any] = field(default_factory=dict)
     accept_unexercised: bool = False
     stopped_early: str = ""
+    kind: RunKind = "fuzz"
+    payload_findings: list[PayloadFinding] = field(default_factory=list)
 
     @property
     def unexercised(self) -> list[RuleOutcome]:
@@ -284,6 +330,8 @@ class RunResult:
             record["curl"] = finding.curl
         for record, rule in zip(data["rules"], self.rules, strict=True):
             record["status"] = rule.status
+        for record, payload in zip(data["payload_findings"], self.payload_findings, strict=True):
+            record["curl"] = payload.curl
         return data
 
     @classmethod
@@ -293,7 +341,19 @@ class RunResult:
         rules = [
             RuleOutcome(**{k: v for k, v in r.items() if k != "status"}) for r in data["rules"]
         ]
-        fields = {
-            k: v for k, v in data.items() if k not in ("findings", "rules", "target", "verdict")
-        }
-        return cls(target=Target(**data["target"]), rules=rules, findings=findings, **fields)
+        payloads = [
+            PayloadFinding(
+                **{k: v for k, v in p.items() if k not in ("exchange", "curl")},
+                exchange=None if p.get("exchange") is None else Exchange(**p["exchange"]),
+            )
+            for p in data.get("payload_findings", ())
+        ]
+        derived = ("findings", "rules", "target", "verdict", "payload_findings")
+        fields = {k: v for k, v in data.items() if k not in derived}
+        return cls(
+            target=Target(**data["target"]),
+            rules=rules,
+            findings=findings,
+            payload_findings=payloads,
+            **fields,
+        )

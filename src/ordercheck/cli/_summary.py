@@ -22,10 +22,27 @@ _STATUS_STYLE = {
 
 def summary_lines(result: RunResult, *, color: bool) -> list[str]:
     """Rules, findings (with payload and curl) and the verdict, as lines of text."""
+    style = styler(color)
+    return [
+        *outcome_lines(result, color=color),
+        "",
+        f"Verdict: {verdict_words(result, style)} · {result.requests} requests in "
+        f"{result.duration_s:.1f}s · orders created under prefix {result.order_prefix}",
+    ]
+
+
+def styler(color: bool) -> Callable[..., str]:
+    """``style(text, fg, bold=False)``: coloured on a terminal, plain elsewhere."""
 
     def style(text: str, fg: str, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
+    return style
+
+
+def outcome_lines(result: RunResult, *, color: bool) -> list[str]:
+    """Each rule's outcome, each finding, and the rules never judged (with why)."""
+    style = styler(color)
     lines = ["", "Rules"]
     for rule in result.rules:
         label, fg = _STATUS_STYLE[rule.status]
@@ -46,16 +63,11 @@ def summary_lines(result: RunResult, *, color: bool) -> list[str]:
         lines += ["", "Not exercised (no response was judged for these rules)"]
         lines += [f"  {rule.id:<4} {printable(rule.reason)}" for rule in result.unexercised]
     if result.stopped_early:
-        lines += ["", f"Stopped early: {result.stopped_early}"]
-    lines += [
-        "",
-        f"Verdict: {_verdict(result, style)} · {result.requests} requests in "
-        f"{result.duration_s:.1f}s · orders created under prefix {result.order_prefix}",
-    ]
+        lines += ["", f"Stopped early: {printable(result.stopped_early)}"]
     return lines
 
 
-def _verdict(result: RunResult, style: Callable[..., str]) -> str:
+def verdict_words(result: RunResult, style: Callable[..., str]) -> str:
     """The verdict in words, with what decided it."""
     verdict = result.verdict
     if verdict == "conformant":

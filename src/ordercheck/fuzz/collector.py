@@ -7,22 +7,59 @@ when Hypothesis has shrunk one, the minimal one, which is what the report shows.
 response was judged for keeps the reason.  It is also the run's memory that the rules judging
 the whole run read (`RunRecord`): request ids, which order ids answered which
 merchant_order_ids, latencies.
+
+It is not tied to the fuzzer: anything that judges exchanges (`ordercheck proxy` too) hands
+it `JudgedExchange`s.  A run that never ends gives it `Bounds`, so that what it remembers
+stops growing: latencies are then a random sample, request ids, order owners and error
+messages the most recent ones, and each rule keeps a fixed number of distinct causes.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
-from ordercheck.fuzz.client import Judged
-from ordercheck.results import RuleOutcome, RuleViolation, RunResult, Severity
+from ordercheck.bounded import RecentCounter, RecentDict, Reservoir
+from ordercheck.results import Exchange, RuleOutcome, RuleViolation, RunResult, Severity
 from ordercheck.rules import Judgement, Observation, registry
 from ordercheck.spec import Spec
 
 MAX_TEMPLATES = 20
 CauseKey = tuple[str, str]
+OTHER_CAUSES = "other causes"
+
+
+class JudgedExchange(Protocol):
+    """One exchange and its judgement, as an engine hands it in (`ordercheck.fuzz.Judged`)."""
+
+    @property
+    def observation(self) -> Observation: ...
+
+    @property
+    def applied(self) -> tuple[str, ...]: ...
+
+    @property
+    def violations(self) -> tuple[RuleViolation, ...]: ...
+
+    @property
+    def record(self) -> Exchange: ...
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much a run that never ends remembers: `latencies` sampled, the most recent
+    `request_ids`, `order_ids` (with their merchant_order_ids) and distinct error
+    `messages`, and `causes_per_rule` distinct causes per rule, later ones counted under
+    one "other causes" finding."""
+
+    latencies: int = 10_000
+    request_ids: int = 100_000
+    order_ids: int = 100_000
+    messages: int = 1_000
+    causes_per_rule: int = 50
 
 
 @dataclass
@@ -64,14 +101,22 @@ class Collector:
     statuses: Counter[int] = field(default_factory=Counter)
     constraints: Counter[str] = field(default_factory=Counter)
     accepted: list[dict[str, Any]] = field(default_factory=list)
+    bounds: Bounds | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.bounds is not None:
+            self.latencies_ms = Reservoir(self.bounds.latencies)
+            self.request_ids = RecentCounter(self.bounds.request_ids)
+            self.order_owners = RecentDict(self.bounds.order_ids, set)
+            self.error_messages = RecentCounter(self.bounds.messages)
 
     @property
     def failing_checks(self) -> int:
         """How many judgements have failed so far, over all rules (for progress display)."""
         return sum(state.failures for state in self._rules.values())
 
-    def record(self, judged: Judged) -> None:
+    def record(self, judged: JudgedExchange) -> None:
         """Count one exchange: every rule judged by it, every cause of failure it shows."""
         observation = judged.observation
         constraint = observation.expectation.constraint
@@ -102,12 +147,25 @@ class Collector:
             broken, exchange=observation.record, constraint=observation.expectation.constraint
         )
 
-    def _cause(self, violation: RuleViolation) -> None:
-        cause = self._causes.get(violation.cause_key)
+    def _cause(
+        self, violation: RuleViolation, causes: dict[CauseKey, _Cause] | None = None
+    ) -> None:
+        causes = self._causes if causes is None else causes
+        key = violation.cause_key
+        if key not in causes and self._causes_full(violation.rule, causes):
+            violation = replace(violation, cause=OTHER_CAUSES)
+            key = violation.cause_key
+        cause = causes.get(key)
         if cause is None:
-            cause = self._causes[violation.cause_key] = _Cause(violation)
+            cause = causes[key] = _Cause(violation)
         cause.count += 1
         cause.consequences.update(violation.consequences)
+
+    def _causes_full(self, rule: str, causes: dict[CauseKey, _Cause]) -> bool:
+        if self.bounds is None:
+            return False
+        kept = sum(1 for key in causes if key[0] == rule)
+        return kept >= self.bounds.causes_per_rule
 
     def _observe(self, observation: Observation) -> None:
         if observation.status is not None:
@@ -142,12 +200,21 @@ class Collector:
     def judge(self, rule: str, judgement: Judgement) -> None:
         """Count one judged check of `rule` over several exchanges, and its causes."""
         with self._lock:
-            state = self._rules[rule]
-            state.checks += 1
-            if judgement.violations:
-                state.failures += 1
-            for broken in judgement.violations:
-                self._cause(self._attached(broken, judgement.evidence))
+            self._judge(rule, judgement, self._rules, self._causes)
+
+    def _judge(
+        self,
+        rule: str,
+        judgement: Judgement,
+        rules: dict[str, _RuleState],
+        causes: dict[CauseKey, _Cause],
+    ) -> None:
+        state = rules[rule]
+        state.checks += 1
+        if judgement.violations:
+            state.failures += 1
+        for broken in judgement.violations:
+            self._cause(self._attached(broken, judgement.evidence), causes)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything this collector holds, as plain data: one process's part of a run that
@@ -165,7 +232,7 @@ class Collector:
                     for cause in self._causes.values()
                 ],
                 "requests": self.requests,
-                "latencies_ms": self.latencies_ms,
+                "latencies_ms": list(self.latencies_ms),
                 "request_ids": dict(self.request_ids),
                 "order_owners": {k: sorted(v) for k, v in self.order_owners.items()},
                 "error_messages": dict(self.error_messages),
@@ -189,7 +256,8 @@ class Collector:
                 if cause.minimal is None and data["minimal"] is not None:
                     cause.minimal = RuleViolation.from_dict(data["minimal"])
             self.requests += part["requests"]
-            self.latencies_ms += part["latencies_ms"]
+            for latency in part["latencies_ms"]:
+                self.latencies_ms.append(latency)
             self.request_ids.update(part["request_ids"])
             for order_id, owners in part["order_owners"].items():
                 self.order_owners[order_id].update(owners)
@@ -211,13 +279,30 @@ class Collector:
             state = self._rules[rule]
             state.reason = state.reason or reason
 
-    def result(self, **run: Any) -> RunResult:
+    def result(self, finishing: Iterable[tuple[str, Judgement]] = (), /, **run: Any) -> RunResult:
         """The finished run, with rules in the spec's order and findings by rule, then by
-        how often each cause was seen."""
+        how often each cause was seen.
+
+        `finishing` are judgements over the run so far (a latency percentile) counted into
+        this result only: a run that is still going asks for a result again and again, and
+        each must count them once."""
+        with self._lock:
+            rules = defaultdict(_RuleState, {k: replace(v) for k, v in self._rules.items()})
+            causes = {
+                key: replace(cause, consequences=set(cause.consequences))
+                for key, cause in self._causes.items()
+            }
+            for rule_id, judgement in finishing:
+                self._judge(rule_id, judgement, rules, causes)
+            return self._result(rules, causes, run)
+
+    def _result(
+        self, states: dict[str, _RuleState], all_causes: dict[CauseKey, _Cause], run: Any
+    ) -> RunResult:
         rules, findings = [], []
         for rule in registry(self.spec).values():
-            state = self._rules.get(rule.id, _RuleState())
-            causes = [c for key, c in self._causes.items() if key[0] == rule.id]
+            state = states.get(rule.id, _RuleState())
+            causes = [c for key, c in all_causes.items() if key[0] == rule.id]
             causes.sort(key=lambda c: -c.count)
             severity: Severity = (
                 "warning"

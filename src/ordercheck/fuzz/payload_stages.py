@@ -128,7 +128,7 @@ class StageRunner:
 
     def run(self, stage: PayloadStage) -> None:
         """Draw up to `stage.budget` payloads, send each once, shrink what fails."""
-        memo: dict[bytes, Judged | None] = {}
+        memo: dict[bytes, tuple[Judged, RuleViolation | None] | None] = {}
         # Generation, then at most as many shrinking requests again (and never under 10).
         cap = stage.budget + max(10, stage.budget)
 
@@ -137,16 +137,14 @@ class StageRunner:
             if key not in memo:
                 if len(memo) >= cap:
                     return
-                memo[key] = self._exchange(value, stage)
-            judged = memo[key]
-            if judged is None:
-                return
-            # A cause already shrunk earlier in the run is recorded, not shrunk again: a
-            # defect that breaks every payload would otherwise cost a shrink per stage.
-            fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
-            if fresh and stage.shrinks:
-                first = min(fresh, key=_rule_order)
-                raise _failure_type(first.cause_key)(first, judged.observation)
+                judged = self._exchange(value, stage)
+                memo[key] = None if judged is None else (judged, self._to_shrink(judged, stage))
+            seen = memo[key]
+            # Decided once per value: other stages, on other threads, may shrink the same
+            # cause meanwhile, and a replay that stopped failing would be "flaky" to Hypothesis.
+            broken = None if seen is None else seen[1]
+            if seen is not None and broken is not None:
+                raise _failure_type(broken.cause_key)(broken, seen[0].observation)
 
         test = settings(
             max_examples=stage.budget,
@@ -170,6 +168,14 @@ class StageRunner:
                 if not isinstance(failure, _Shrinkable):
                     raise
                 self.collector.minimal(failure.violation, failure.observation)
+
+    def _to_shrink(self, judged: Judged, stage: PayloadStage) -> RuleViolation | None:
+        """The violation this value is shrunk for: the lowest rule's among causes not shrunk
+        yet in the run (a defect that breaks every payload is shrunk once, not per stage)."""
+        if not stage.shrinks:
+            return None
+        fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
+        return min(fresh, key=_rule_order) if fresh else None
 
     def _exchange(self, value: Any, stage: PayloadStage) -> Judged | None:
         payload, expectation = prepare(value, stage, self.ids)

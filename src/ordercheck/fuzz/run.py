@@ -26,14 +26,9 @@ from ordercheck.fuzz.progress import Progress
 from ordercheck.fuzz.sequences import OutOfTime, RunSession
 from ordercheck.fuzz.sharing import Share, gather, my_units, publish, publish_failure
 from ordercheck.redaction import redact_url
-from ordercheck.results import Exchange, RunResult, Target
+from ordercheck.results import Exchange, RunResult, Target, new_run_id
 from ordercheck.rules import registry
 from ordercheck.spec import Spec, load_spec
-
-
-def new_run_id() -> str:
-    """``20261127T165200Z-3fa9``: sortable, and unique enough for a reports folder."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def new_order_prefix() -> str:

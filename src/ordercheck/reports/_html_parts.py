@@ -52,6 +52,16 @@ def _when(started_at: str) -> str:
 
 def _facts(result: RunResult) -> list[tuple[str, str, str]]:
     target = result.target
+    if result.kind == "proxy":
+        return [
+            ("target", "Upstream", target.base_url.rstrip("/") + target.path),
+            ("merchant", "Merchant", target.merchant_id),
+            ("profile", "Profile", result.profile),
+            ("run-id", "Run id", result.run_id),
+            ("started", "Started", _when(result.started_at)),
+            ("duration", "Duration", fmt_duration(result.duration_s)),
+            ("requests", "Requests", f"{result.requests:,}"),
+        ]
     return [
         ("target", "Target", target.base_url.rstrip("/") + target.path),
         ("merchant", "Merchant", target.merchant_id),
@@ -93,22 +103,32 @@ _VERDICT_LOOK = {
 }
 
 
+# What a proxy's verdict can and cannot say, on every proxy report.
+PROXY_NOTE = (
+    "A proxy judges only the traffic it is given and sends nothing of its own, so some rules "
+    "(C12 always) are never judged and a clean run is inconclusive: evidence, not proof. "
+    "ordercheck fuzz against the same target gives the verdict for go-live."
+)
+
+
 def _gate_line(result: RunResult) -> str:
     """What the verdict means for a gate, said outright for an inconclusive run."""
+    note = f'<p class="proxy-note">{esc(PROXY_NOTE)}</p>' if result.kind == "proxy" else ""
     if result.verdict != "inconclusive":
-        return ""
-    accepted = (
-        "Accepted with --accept-unexercised: the gate passes."
-        if result.accept_unexercised
-        else "Not a pass: these rules were never judged."
-    )
+        return note
+    if result.kind == "proxy":
+        accepted = "Never judged in the traffic seen:"
+    elif result.accept_unexercised:
+        accepted = "Accepted with --accept-unexercised: the gate passes."
+    else:
+        accepted = "Not a pass: these rules were never judged."
     reasons = "".join(
         f"<li><strong>{esc(rule.id)}</strong> {esc(rule.name)}: {esc(rule.reason)}</li>"
         for rule in result.unexercised
     )
     if result.stopped_early:
         reasons += f"<li>Stopped early: {esc(result.stopped_early)}</li>"
-    return f'<p class="gate-line">{esc(accepted)}</p><ul class="unexercised">{reasons}</ul>'
+    return f'<p class="gate-line">{esc(accepted)}</p>{note}<ul class="unexercised">{reasons}</ul>'
 
 
 def banner(result: RunResult) -> str:
@@ -124,7 +144,7 @@ def banner(result: RunResult) -> str:
         f'<header class="banner {look}" id="top">'
         '<div class="verdict-band"><div class="band-inner">'
         f'<span class="verdict-glyph" aria-hidden="true">{glyph}'
-        f'</span><div><p class="eyebrow">ordercheck fuzz report</p>'
+        f'</span><div><p class="eyebrow">ordercheck {esc(result.kind)} report</p>'
         f'<h1 id="verdict" data-verdict="{esc(result.verdict)}">'
         f"{esc(result.verdict.capitalize())}</h1>"
         f'<p class="verdict-line">{esc(_verdict_line(result))}</p>{_gate_line(result)}'

@@ -18,6 +18,7 @@ from ordercheck.reports._html_findings import findings_section, group_findings
 from ordercheck.reports._html_format import STATUS_STYLES, esc, plural
 from ordercheck.reports._html_latency import latency_section
 from ordercheck.reports._html_parts import banner, coverage, rule_rows
+from ordercheck.reports._html_payloads import payloads_section
 from ordercheck.reports.writer import atomic_write
 from ordercheck.results import RunResult
 
@@ -41,6 +42,8 @@ def _nav(result: RunResult) -> str:
         ("coverage", "Coverage", None),
         ("findings", "Findings", len(result.findings)),
     ]
+    if result.kind == "proxy":
+        links.insert(1, ("requests", "Your requests", len(result.payload_findings)))
     items = "".join(
         f'<li><a href="#{key}">{label}</a>'
         + ("" if count is None else f' <span class="n">{count}</span>')
@@ -63,6 +66,14 @@ def render_html(result: RunResult) -> str:
     per_rule = {key: len(items) for key, _, items in group_findings(result)}
     findings_count = (
         f' <span class="count">(<span id="findings-count">{len(result.findings)}</span>)</span>'
+    )
+    requests = _section(
+        "requests",
+        "Your requests",
+        "The constraints of the spec that the requests passing through the proxy broke: what "
+        "to fix in the client before go-live. These are not the target's failures.",
+        payloads_section(result),
+        f' <span class="count">({len(result.payload_findings)})</span>',
     )
     sections = [
         _section(
@@ -95,7 +106,9 @@ def render_html(result: RunResult) -> str:
             findings_count,
         ),
     ]
-    title = f"ordercheck · {result.verdict} · {result.run_id}"
+    if result.kind == "proxy":
+        sections.insert(1, requests)
+    title = f"ordercheck {result.kind} · {result.verdict} · {result.run_id}"
     return "\n".join(
         [
             "<!DOCTYPE html>",

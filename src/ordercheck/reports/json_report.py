@@ -23,13 +23,14 @@ import orjson
 
 from ordercheck.errors import InputError
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import RuleOutcome, RuleViolation, RunResult
+from ordercheck.results import PayloadFinding, RuleOutcome, RuleViolation, RunResult
 
 # Keys `RunResult.to_dict` adds for readers; `from_dict` ignores them, so loading allows them.
 _DERIVED_KEYS: dict[type, frozenset[str]] = {
     RunResult: frozenset({"verdict"}),
     RuleOutcome: frozenset({"status"}),
     RuleViolation: frozenset({"curl"}),
+    PayloadFinding: frozenset({"curl"}),
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

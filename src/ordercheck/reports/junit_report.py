@@ -3,9 +3,10 @@
 A rule fails its case only at error severity. A warning (C14's latency budget by default) must
 never fail CI, so its case passes and carries ``severity=warning``. A required rule the run
 never judged fails its case as "not exercised" with the reason (the gate must not pass on
-what was never tried), unless the run accepted that (``--accept-unexercised``): then it is
-skipped. Findings whose rule is not in the run's rule list still
-get a case of their own, so an error can never go missing from CI.
+what was never tried), unless the run accepted that (``--accept-unexercised``), or it is a
+proxy run (which judges only the traffic it is given): then it is skipped. Findings whose
+rule is not in the run's rule list still get a case of their own, so an error can never go
+missing from CI.
 
     >>> write_junit(result, Path("junit.xml"))
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ordercheck.reports.junitxml import JUnitCase, JUnitSuite, Outcome, render_junit
-from ordercheck.reports.text import violation_text
+from ordercheck.reports.text import payload_lines, violation_text
 from ordercheck.reports.writer import atomic_write
-from ordercheck.results import RuleOutcome, RuleViolation, RunResult
+from ordercheck.results import PayloadFinding, RuleOutcome, RuleViolation, RunResult
 
 CLASSNAME = "ordercheck.conformance"
 SUITE_NAME = "ordercheck.conformance"
+PAYLOADS_NAME = "ordercheck.payloads"
 
 
 def junit_cases(result: RunResult) -> JUnitSuite:
@@ -31,16 +33,54 @@ def junit_cases(result: RunResult) -> JUnitSuite:
     cases = []
     for rule in result.rules:
         findings = by_rule.pop(rule.id, []) + by_rule.pop(f"{rule.id}_{rule.name}", [])
-        cases.append(_rule_case(rule, findings, gate=not result.accept_unexercised))
+        cases.append(_rule_case(rule, findings, gate=_gates_on_unexercised(result)))
     cases += [_orphan_case(rule_id, findings) for rule_id, findings in by_rule.items()]
     return JUnitSuite(
         name=SUITE_NAME, cases=cases, time_s=result.duration_s, properties=_run_properties(result)
     )
 
 
+def _gates_on_unexercised(result: RunResult) -> bool:
+    """Whether a rule never judged fails its case: for a fuzz run, unless accepted; never
+    for a proxy run, which judges only the traffic it is given (its gate is its findings)."""
+    return result.kind != "proxy" and not result.accept_unexercised
+
+
+def payload_cases(result: RunResult) -> JUnitSuite:
+    """The merchant's requests (a proxy run): one case per constraint they broke, failed for
+    an error and passed with ``severity=warning`` for a warning, like the rules' cases."""
+    cases = [_payload_case(finding) for finding in result.payload_findings]
+    properties = {"run_id": result.run_id, "profile": result.profile}
+    return JUnitSuite(name=PAYLOADS_NAME, cases=cases, properties=properties)
+
+
+def junit_suites(result: RunResult) -> list[JUnitSuite]:
+    """The rules' suite, and for a proxy run the suite of the merchant's requests."""
+    suites = [junit_cases(result)]
+    if result.kind == "proxy":
+        suites.append(payload_cases(result))
+    return suites
+
+
 def write_junit(result: RunResult, path: Path) -> None:
     """Write the JUnit XML for `result` atomically."""
-    atomic_write(path, render_junit([junit_cases(result)]))
+    atomic_write(path, render_junit(junit_suites(result)))
+
+
+def _payload_case(finding: PayloadFinding) -> JUnitCase:
+    properties = {"constraint": finding.constraint, "level": finding.level}
+    properties["requests"] = str(finding.count)
+    outcome: Outcome = "failed" if finding.severity == "error" else "passed"
+    if outcome == "passed":
+        properties["severity"] = "warning"
+    return JUnitCase(
+        name=finding.constraint,
+        classname=PAYLOADS_NAME,
+        outcome=outcome,
+        message=f"{finding.count} request(s) break {finding.constraint} at {finding.path}",
+        details="\n".join(payload_lines(finding)),
+        properties=properties,
+    )
 
 
 def _run_properties(result: RunResult) -> dict[str, str]:
@@ -57,6 +97,7 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "started_at": result.started_at,
         "warnings": ", ".join(warnings) or "none",
         "accept_unexercised": str(result.accept_unexercised).lower(),
+        "kind": result.kind,
     }
     if result.stopped_early:
         properties["stopped_early"] = result.stopped_early

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ordercheck.results import RuleViolation, compact_json
+from ordercheck.results import Exchange, PayloadFinding, RuleViolation, compact_json
 
 # C0 and C1 controls (newline and tab included: a line stays a line), zero-width and
 # bidirectional formatting characters.
@@ -63,8 +63,7 @@ def _lines(violation: RuleViolation, limit: int | None) -> list[str]:
     exchange = violation.exchange
     if exchange is None:
         return lines
-    sent = exchange.raw_body if exchange.raw_body is not None else compact_json(exchange.body)
-    lines.append(f"  sent: {clipped(sent, limit)}")
+    lines.append(f"  sent: {clipped(_sent(exchange), limit)}")
     if exchange.status is None:
         lines.append("  got:  no response")
     else:
@@ -78,6 +77,28 @@ def _lines(violation: RuleViolation, limit: int | None) -> list[str]:
     return lines
 
 
+def _sent(exchange: Exchange) -> str:
+    return exchange.raw_body if exchange.raw_body is not None else compact_json(exchange.body)
+
+
 def violation_text(violation: RuleViolation, *, limit: int | None = None) -> str:
     """`violation_lines` joined by newlines."""
     return "\n".join(violation_lines(violation, limit=limit))
+
+
+def payload_head(finding: PayloadFinding) -> str:
+    """A merchant's request breaking a constraint, in one line, as `ordercheck validate`
+    prints a finding: ``user.mobile:pattern  recommended  $.user.mobile  warning: ...``."""
+    hint = finding.hint if finding.severity == "error" else f"warning: {finding.hint}"
+    seen = f" ({finding.count} requests)" if finding.count > 1 else ""
+    return printable(f"{finding.constraint}  {finding.level}  {finding.path}  {hint}{seen}")
+
+
+def payload_lines(finding: PayloadFinding, *, limit: int | None = None) -> list[str]:
+    """`payload_head`, then the first request that broke it and a curl that sends it again,
+    indented two spaces; control characters escaped."""
+    lines = [payload_head(finding)]
+    if finding.exchange is not None:
+        lines.append(printable(f"  sent: {clipped(_sent(finding.exchange), limit)}"))
+        lines.append(printable(f"  reproduce: {clipped(finding.exchange.curl(), limit)}"))
+    return lines

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ordercheck.results import RuleViolation
 from ordercheck.rules._rule import Judgement, RunRecord, Session, violation
 from ordercheck.rules._sequence import template
@@ -32,19 +34,23 @@ def run(session: Session) -> None:
 
 
 def finish(record: RunRecord) -> Judgement | None:
-    """No order_id seen in the whole run answered two merchant_order_ids."""
-    if not record.order_owners:
+    """No order_id seen in the whole run answered two merchant_order_ids (nothing to judge
+    until two orders were seen)."""
+    if len(record.order_owners) < 2:
         return None
-    for order_id, owners in record.order_owners.items():
+    shared = shared_order_id(record.order_owners)
+    return Judgement(() if shared is None else (shared,))
+
+
+def shared_order_id(order_owners: Mapping[str, set[str]]) -> RuleViolation | None:
+    """The first order_id answered for more than one merchant_order_id, if any (also what
+    `ordercheck proxy` asks of the traffic it sees)."""
+    for order_id, owners in order_owners.items():
         if len(owners) > 1:
-            return Judgement(
-                (
-                    violation(
-                        ID,
-                        "order_id shared",
-                        f"order_id {order_id} was returned for "
-                        f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
-                    ),
-                )
+            return violation(
+                ID,
+                "order_id shared",
+                f"order_id {order_id} was returned for "
+                f"{len(owners)} merchant_order_ids: {sorted(owners)[:3]}",
             )
-    return Judgement()
+    return None

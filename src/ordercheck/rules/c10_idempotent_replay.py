@@ -11,15 +11,16 @@ from ordercheck.rules._sequence import changed, control, template
 ID = "C10"
 
 
-def _replay_violation(first: Observation, again: Observation) -> RuleViolation | None:
-    """The same body again: the same order_id, or a 400 error envelope."""
+def replay_violation(first_order_id: str | None, again: Observation) -> RuleViolation | None:
+    """The same body again, after it was accepted as `first_order_id`: the same order_id,
+    or a 400 error envelope."""
     replayed = again.order_id
-    if replayed is not None and replayed != first.order_id:
+    if replayed is not None and replayed != first_order_id:
         return violation(
             ID,
             "replay created a second order",
             f"the same body sent twice under one merchant_order_id got order_ids "
-            f"{first.order_id} and {replayed}",
+            f"{first_order_id} and {replayed}",
         )
     if replayed is None and again.status != 400:
         return violation(
@@ -30,7 +31,7 @@ def _replay_violation(first: Observation, again: Observation) -> RuleViolation |
     return None
 
 
-def _different_body_violation(other: Observation) -> RuleViolation | None:
+def different_body_violation(other: Observation) -> RuleViolation | None:
     """A different body under a used id: a 400 error (its envelope is C2's to judge)."""
     if other.status == 400:
         return None
@@ -54,13 +55,13 @@ def run(session: Session) -> None:
         return
     again = session.send(payload)
     judged = again.answered
-    found = [v for v in [_replay_violation(first, again)] if v is not None and judged]
+    found = [v for v in [replay_violation(first.order_id, again)] if v is not None and judged]
     evidence = again
     # A control first: the changed body must be acceptable in itself, or a 400 under the
     # reused id would say nothing about the id.
     if control(session, changed(base)) is not None:
         other = session.send(changed(payload))
-        broken = _different_body_violation(other) if other.answered else None
+        broken = different_body_violation(other) if other.answered else None
         judged = judged or other.answered
         if broken is not None:
             found.append(broken)

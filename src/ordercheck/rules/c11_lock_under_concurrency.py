@@ -3,6 +3,8 @@ order_id or the documented lock error; none gets a 5xx."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ordercheck.results import RuleViolation
 from ordercheck.rules._observation import Observation
 from ordercheck.rules._rule import Judgement, Session, violation
@@ -56,6 +58,14 @@ def run(session: Session) -> None:
     if not any(sent.answered for sent in results):
         session.unjudged(ID, "no request of the burst was answered (see C1)")
         return
+    found = burst_violations(results)
+    session.judge(ID, Judgement(tuple(found), results[-1] if results else None))
+
+
+def burst_violations(results: Sequence[Observation]) -> list[RuleViolation]:
+    """What identical requests in flight at once broke: more than one order, no winner, or
+    a loser answered with neither the order nor the lock error (also what `ordercheck
+    proxy` asks of concurrent duplicates it sees)."""
     order_ids = {o.order_id for o in results if o.order_id}
     found: list[RuleViolation] = []
     if len(order_ids) > 1:
@@ -81,4 +91,4 @@ def run(session: Session) -> None:
         if broken is not None:
             found.append(broken)
             break
-    session.judge(ID, Judgement(tuple(found), results[-1] if results else None))
+    return found

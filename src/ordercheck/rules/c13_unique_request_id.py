@@ -34,10 +34,12 @@ def finish(record: RunRecord) -> Judgement:
     if not repeated:
         return Judgement()
     rid, count = repeated[0]
-    return Judgement(
-        (
-            violation(
-                ID, "X-Request-ID repeated", f"X-Request-ID {rid!r} was returned {count} times"
-            ),
-        )
+    return Judgement((repeated_request_id(rid, count),))
+
+
+def repeated_request_id(request_id: str, count: int) -> RuleViolation:
+    """`request_id` came back on `count` responses (also what `ordercheck proxy` reports the
+    moment it sees a repeat)."""
+    return violation(
+        ID, "X-Request-ID repeated", f"X-Request-ID {request_id!r} was returned {count} times"
     )

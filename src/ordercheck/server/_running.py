@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -42,25 +43,28 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread, where: str) 
 
 
 @contextmanager
-def running_server(app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def running_server(
+    app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, **options: Any
+) -> Iterator[str]:
     """Serve `app` on `host`:`port` (0 picks a free port) and yield its base URL.
+
+    `options` override the `uvicorn.Config` settings below (the proxy turns uvicorn's own
+    Date header off, and its lifespan on).
 
     >>> from ordercheck.server import create_app
     >>> with running_server(create_app()) as base_url:  # doctest: +SKIP
     ...     base_url
     'http://127.0.0.1:54321'
     """
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_config=None,  # leave the host application's logging configuration alone
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        server_header=False,  # the app sends its own Server header
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    settings: dict[str, Any] = {
+        "log_config": None,  # leave the host application's logging configuration alone
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "server_header": False,  # the app sends its own Server header
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+    }
+    config = uvicorn.Config(app, host=host, port=port, **(settings | options))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ordercheck-server", daemon=True)
     thread.start()
