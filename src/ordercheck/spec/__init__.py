@@ -6,6 +6,7 @@ Everything else in ordercheck derives from a `Spec`; nothing holds a second copy
 from ordercheck.spec._conformance import ConformanceRule, Scope
 from ordercheck.spec._loader import OPERATION_PATH, Spec, bundled_spec_text, load_spec
 from ordercheck.spec._profiles import (
+    ASSERTION_KEYWORDS,
     LEVELS,
     PROFILE_LEVELS,
     PROFILES,
@@ -18,6 +19,7 @@ from ordercheck.spec._profiles import (
 from ordercheck.spec._rules import Rule, RuleCatalogue
 
 __all__ = [
+    "ASSERTION_KEYWORDS",
     "LEVELS",
     "OPERATION_PATH",
     "PROFILES",

@@ -18,33 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ordercheck.spec import ASSERTION_KEYWORDS
+
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment"})
-# Assertions whose meaning does not depend on their sibling keywords.
-_PLAIN = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "pattern",
-        "minLength",
-        "maxLength",
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-        "required",
-        "dependentRequired",
-        "not",
-        "propertyNames",
-    }
-)
+# Assertions whose meaning does not depend on their sibling keywords: the spec's assertion
+# keywords, and propertyNames (whose sub-schema only ever sees the keys).
+_PLAIN = ASSERTION_KEYWORDS | {"propertyNames"}
 # Where a schema holds schemas; every other keyword's value is data (an enum's objects).
 _ONE_SCHEMA = frozenset(
     {
