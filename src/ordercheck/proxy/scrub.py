@@ -7,9 +7,10 @@ it), so every value of it the proxy has seen is replaced, as text, in everything
 bodies, messages, URLs, header values, JSON keys and strings alike.
 
 The keys seen are remembered within a bound; each exchange's record is also scrubbed of its
-own key when it is made, so forgetting an old key never lets it through.  A value shorter
-than `MIN_SECRET` characters is redacted from headers only: searched for as text, it would
-garble every report (a key of "k" is in every word with a k), and it is no secret anyway.
+own key when it is made, so forgetting an old key never lets it through.  Finding a key in
+text is `ordercheck.redaction`'s, as for the fuzzer (any case, percent-encoded or JSON-escaped
+forms); a key shorter than its `MIN_SCRUBBED_LENGTH` is redacted from headers only: searched
+for as text, it would garble every report (a key of "k" is in every word with a k).
 """
 
 from __future__ import annotations
@@ -18,16 +19,19 @@ import base64
 import re
 import threading
 from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import orjson
 
 from ordercheck.bounded import RecentDict
+from ordercheck.redaction import MIN_SCRUBBED_LENGTH
+from ordercheck.redaction import Scrubber as SecretScrubber
 from ordercheck.results import REDACTED, Exchange, RunResult, redact
 
 T = TypeVar("T")
 KEY_HEADER = "x-access-key"
-MIN_SECRET = 6
+MIN_SECRET = MIN_SCRUBBED_LENGTH
 
 
 class Scrubber:
@@ -35,7 +39,7 @@ class Scrubber:
 
     def __init__(self, capacity: int = 1_000) -> None:
         self._keys: RecentDict[str, None] = RecentDict(capacity)
-        self._pattern: re.Pattern[str] | None = None
+        self._known = SecretScrubber(())
         self._lock = threading.Lock()
 
     def learn(self, key: str | None) -> None:
@@ -44,14 +48,13 @@ class Scrubber:
             return
         with self._lock:
             self._keys[key] = None
-            self._pattern = _alternation(list(self._keys))
+            self._known = SecretScrubber(list(self._keys))
 
     def text(self, text: str, own: str | None = None) -> str:
         """`text` with every known key, and `own`, replaced by ``[REDACTED]``."""
-        pattern = self._pattern
-        if own and len(own) >= MIN_SECRET and own in text:
-            text = text.replace(own, REDACTED)
-        return text if pattern is None else pattern.sub(REDACTED, text)
+        if own and len(own) >= MIN_SECRET:
+            text = _scrubber_of(own).text(text)
+        return self._known.text(text)
 
     def value(self, value: T, own: str | None = None) -> T:
         """A JSON-like value (or a dataclass of them) scrubbed throughout; returned as it
@@ -79,7 +82,7 @@ class Scrubber:
 
     def result(self, result: RunResult) -> RunResult:
         """A whole result with every known key removed, whatever field it hides in."""
-        return result if self._pattern is None else self.value(result)
+        return result if not self._known.secrets else self.value(result)
 
 
 def own_key(headers: list[tuple[str, str]]) -> str | None:
@@ -106,9 +109,10 @@ def _may_hold(value: Any, keys: list[str]) -> bool:
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
-def _alternation(keys: list[str]) -> re.Pattern[str]:
-    # Longest first, so a key that contains another is removed whole.
-    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+@lru_cache(maxsize=64)
+def _scrubber_of(key: str) -> SecretScrubber:
+    """The scrubber of one request's own key (clients reuse a handful of keys)."""
+    return SecretScrubber([key])
 
 
 def _scrub(value: Any, clean: Any) -> Any:
