@@ -10,7 +10,7 @@ against a slow or shared target.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -44,17 +44,29 @@ MALFORMED_BODIES: dict[str, bytes] = {
 class PayloadStage:
     """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`); an
     `id_style` gives its orders ids in one of `order_ids.STYLES` (the echo stage, whose
-    ids are odd on purpose: it reports what it finds but leaves shrinking to the others)."""
+    ids are odd on purpose: it reports what it finds but leaves shrinking to the others).
+
+    A stage of many accepted orders is run as several `part`s (one Hypothesis run each, so
+    they can be in flight at once); the parts of one `memo_group` share their memo, so a
+    value one part sent (every part draws the simplest value first) is judged again from
+    that exchange, not sent again."""
 
     name: str
     strategy: SearchStrategy[Any]
     budget: int
     id_style: str | None = None
     id_limit: int = 0
+    part: int = 0
+    memo_group: str | None = None
 
     @property
     def shrinks(self) -> bool:
         return self.id_style is None
+
+    def seed(self, run_seed: int) -> int | str:
+        """The Hypothesis seed of this part: the run's, told apart for parts after the first
+        (parts of one stage with one seed would draw the same values)."""
+        return run_seed if self.part == 0 else f"{run_seed}/{self.part}"
 
 
 class _Shrinkable(Failure):
@@ -120,18 +132,27 @@ class StageRunner:
     ids: OrderIds
     on_exchange: Callable[[], None] = lambda: None
     dry_run_sink: Callable[[Exchange], None] | None = None
+    _memos: dict[str, dict[bytes, Judged | None]] = field(default_factory=dict)
+
+    def _memo(self, stage: PayloadStage) -> dict[bytes, Judged | None]:
+        if stage.memo_group is None:
+            return {}
+        return self._memos.setdefault(stage.memo_group, {})
 
     def run(self, stage: PayloadStage) -> None:
         """Draw up to `stage.budget` payloads, send each once, shrink what fails."""
-        memo: dict[bytes, Judged | None] = {}
+        memo = self._memo(stage)
         # Generation, then at most as many shrinking requests again (and never under 10).
         cap = stage.budget + max(10, stage.budget)
+        sent = 0
 
         def probe(value: Any) -> None:
+            nonlocal sent
             key = _memo_key(value)
             if key not in memo:
-                if len(memo) >= cap:
+                if sent >= cap:
                     return
+                sent += 1
                 memo[key] = self._exchange(value, stage)
             judged = memo[key]
             if judged is None:
@@ -155,7 +176,7 @@ class StageRunner:
             print_blob=False,
         )(given(stage.strategy)(probe))
         if self.config.seed is not None:
-            test = hypothesis_seed(self.config.seed)(test)
+            test = hypothesis_seed(stage.seed(self.config.seed))(test)
         try:
             test()
         except BaseException as exc:  # Hypothesis re-raises what the probe raised
