@@ -87,6 +87,23 @@ def _failure_type(key: CauseKey) -> type[_Shrinkable]:
     return type(f"Broke{key[0]}Cause{number}", (_Shrinkable,), {})
 
 
+def _settings(budget: int) -> settings:
+    """The Hypothesis settings of a stage of `budget` examples: generation and shrinking
+    only, no database, no deadline (the target's latency is not the payload's fault), no
+    health check."""
+    return settings(
+        max_examples=budget,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=True,
+        phases=[HypothesisPhase.generate, HypothesisPhase.shrink],
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )
+
+
 def _rule_order(violation: RuleViolation) -> int:
     number = violation.rule[1:]
     return int(number) if number.isdigit() else 99
@@ -164,26 +181,24 @@ class StageRunner:
                 first = min(fresh, key=_rule_order)
                 raise _failure_type(first.cause_key)(first, judged.observation)
 
-        test = settings(
-            max_examples=stage.budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=True,
-            phases=[HypothesisPhase.generate, HypothesisPhase.shrink],
-            verbosity=Verbosity.quiet,
-            print_blob=False,
-        )(given(stage.strategy)(probe))
-        if self.config.seed is not None:
-            test = hypothesis_seed(stage.seed(self.config.seed))(test)
         try:
-            test()
+            self._hypothesis_test(stage, probe)()
         except BaseException as exc:  # Hypothesis re-raises what the probe raised
             for failure in _flatten(exc):
                 if not isinstance(failure, _Shrinkable):
                     raise
                 self.collector.minimal(failure.violation, failure.observation)
+
+    def _hypothesis_test(self, stage: PayloadStage, probe: Callable[[Any], None]) -> Any:
+        """`probe` as a Hypothesis test over the stage's strategy, with its settings and seed."""
+        test: Any = _settings(stage.budget)(given(stage.strategy)(probe))
+        if self.config.seed is not None:
+            test = hypothesis_seed(stage.seed(self.config.seed))(test)
+        # No example database, so no key to name its entries by: without this Hypothesis
+        # hashes the probe's source (inspect.getsource) on every run to make one, as
+        # Schemathesis's own executor also avoids.
+        test._hypothesis_internal_database_key = None
+        return test
 
     def _exchange(self, value: Any, stage: PayloadStage) -> Judged | None:
         payload, expectation = prepare(value, stage, self.ids)
