@@ -3,6 +3,8 @@ is caught by the rule it breaks, within a small budget."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from ordercheck.fuzz import FuzzConfig, run_fuzz
@@ -67,3 +69,20 @@ def test_seed_makes_the_payloads_repeatable() -> None:
     assert first.requests == second.requests
     assert [r.status for r in first.rules] == [r.status for r in second.rules]
     assert first.order_prefix != second.order_prefix
+
+
+def test_campaigns_at_once_in_one_process_each_reach_their_verdict(reference_url: str) -> None:
+    """Two runs on two threads of one process (a host that fuzzes in parallel) both end
+    conformant, and no warning (an error here) escapes, such as Hypothesis's about a random
+    generator a garbage-collection freeze hid from it."""
+    results: list[str] = []
+
+    def fuzz() -> None:
+        results.append(run_fuzz(FuzzConfig(base_url=reference_url, max_examples=3)).verdict)
+
+    threads = [threading.Thread(target=fuzz) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["conformant", "conformant"]

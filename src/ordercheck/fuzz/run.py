@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import secrets
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -58,6 +59,10 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
         yield base_url, True
 
 
+_FREEZE_LOCK = threading.Lock()
+_FROZEN = [0]  # campaigns of this process inside `frozen_heap`
+
+
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Leave the objects alive when the campaign starts (modules, the spec, the plan's
@@ -68,12 +73,22 @@ def frozen_heap() -> Iterator[None]:
     Hypothesis loaded, some 25 ms, once per worker thread, and again at each automatic full
     collection.  Frozen objects are skipped; unfreezing at the end hands them back to the
     collector, so nothing that became garbage meanwhile is kept beyond the run.
+
+    Campaigns run at once in one process (threads) freeze once, when the first starts, and
+    unfreeze when the last ends: a freeze in the middle of another campaign would freeze the
+    random generator Hypothesis is registering there, which it then warns about.
     """
-    gc.freeze()
+    with _FREEZE_LOCK:
+        _FROZEN[0] += 1
+        if _FROZEN[0] == 1:
+            gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        with _FREEZE_LOCK:
+            _FROZEN[0] -= 1
+            if not _FROZEN[0]:
+                gc.unfreeze()
 
 
 def run_fuzz(
