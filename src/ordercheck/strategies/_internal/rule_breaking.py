@@ -154,7 +154,7 @@ class Plan:
     ) -> st.SearchStrategy[Breach]:
         """Breaches of this rule with a value of `kind`, each made from one valid base
         document; property names added to a map come from `key_pool` first (SKU ids)."""
-        return _breaches(self, bases, kind, key_pool)
+        return _breach(_Breaking(self, bases, kind, key_pool))
 
     def breach(
         self, draw: st.DrawFn, bases: st.SearchStrategy[Any], kind: str, key_pool: tuple[str, ...]
@@ -316,17 +316,26 @@ def plans(model: SchemaModel, profile: Profile) -> dict[str, Plan]:
     return out
 
 
+@dataclass(frozen=True)
+class _Breaking:
+    """What a breach strategy draws: breaches of `plan`'s rule with a value of `kind`."""
+
+    plan: Plan
+    bases: st.SearchStrategy[Any]
+    kind: str
+    key_pool: tuple[str, ...]
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """How Hypothesis shows it in the strategy's repr: by rule and kind, not in full
+        (schema, witness, oracle, bases: some 60 kB, which Hypothesis warns about)."""
+        printer.text(f"breaking({self.plan.rule.id!r}, {self.kind!r})")
+
+
 # At module level: Hypothesis reads a composite's source (tokenizing its file) each time one is
 # defined, which per (rule, kind) strategy cost more than drawing its first payload.
 @st.composite
-def _breaches(
-    draw: st.DrawFn,
-    plan: Plan,
-    bases: st.SearchStrategy[Any],
-    kind: str,
-    key_pool: tuple[str, ...],
-) -> Breach:
-    return plan.breach(draw, bases, kind, key_pool)
+def _breach(draw: st.DrawFn, breaking: _Breaking) -> Breach:
+    return breaking.plan.breach(draw, breaking.bases, breaking.kind, breaking.key_pool)
 
 
 def mixed_breaches(

@@ -241,15 +241,12 @@ class Walker(Generic[C]):
         self, shape: Shape, contexts: st.SearchStrategy[C], field: str = ""
     ) -> st.SearchStrategy[Any]:
         """A strategy of whole documents: a context first, then every field from it."""
-        return _documents(self, shape, contexts, field)
 
+        @st.composite
+        def walk(draw: st.DrawFn) -> Any:
+            return self.value(draw, shape, field, draw(contexts))
 
-# At module level: Hypothesis reads a composite's source each time one is defined.
-@st.composite
-def _documents(
-    draw: st.DrawFn, walker: Walker[Any], shape: Shape, contexts: st.SearchStrategy[Any], field: str
-) -> Any:
-    return walker.value(draw, shape, field, draw(contexts))
+        return walk()
 
 
 def _join(parent: str, name: str) -> str:
