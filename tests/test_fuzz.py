@@ -8,7 +8,12 @@ import threading
 import pytest
 
 from ordercheck.fuzz import FuzzConfig, run_fuzz
-from ordercheck.server import VARIANTS
+from ordercheck.fuzz.client import Client
+from ordercheck.fuzz.collector import Collector
+from ordercheck.rules import Expectation
+from ordercheck.server import VARIANTS, create_app, running_server
+from ordercheck.spec import load_spec
+from server_helpers import order
 
 pytestmark = pytest.mark.slow  # every test here reads or runs a fuzzing campaign
 
@@ -86,3 +91,21 @@ def test_campaigns_at_once_in_one_process_each_reach_their_verdict(reference_url
     for thread in threads:
         thread.join()
     assert results == ["conformant", "conformant"]
+
+
+def test_each_cause_is_shrunk_by_the_first_stage_that_meets_it() -> None:
+    """Stages in flight at once meet the same cause: the first to ask shrinks it (and keeps
+    the right through Hypothesis's replays), the others record it, and once a minimal
+    reproduction is kept no stage shrinks it again."""
+    spec = load_spec()
+    with running_server(create_app(variant="wrong_echo")) as url:
+        client = Client(spec, FuzzConfig(base_url=url), url)
+        judged = client.exchange(Expectation("valid"), order())
+    (echo,) = [violation for violation in judged.violations if violation.rule == "C7"]
+    collector, first, second = Collector(spec), object(), object()
+    assert collector.claim_shrink(echo.cause_key, first)
+    assert collector.claim_shrink(echo.cause_key, first)
+    assert not collector.claim_shrink(echo.cause_key, second)
+    collector.record(judged)
+    collector.minimal(echo, judged.observation)
+    assert not collector.claim_shrink(echo.cause_key, first)

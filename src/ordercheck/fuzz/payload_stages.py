@@ -162,6 +162,7 @@ class StageRunner:
         # Generation, then at most as many shrinking requests again (and never under 10).
         cap = stage.budget + max(10, stage.budget)
         sent = 0
+        shrinker = object()  # this run of the stage, as the collector knows its claims
 
         def probe(value: Any) -> None:
             nonlocal sent
@@ -172,14 +173,11 @@ class StageRunner:
                 sent += 1
                 memo[key] = self._exchange(value, stage)
             judged = memo[key]
-            if judged is None:
+            if judged is None or not stage.shrinks:
                 return
-            # A cause already shrunk earlier in the run is recorded, not shrunk again: a
-            # defect that breaks every payload would otherwise cost a shrink per stage.
-            fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
-            if fresh and stage.shrinks:
-                first = min(fresh, key=_rule_order)
-                raise _failure_type(first.cause_key)(first, judged.observation)
+            broken = self._to_shrink(judged, shrinker)
+            if broken is not None:
+                raise _failure_type(broken.cause_key)(broken, judged.observation)
 
         try:
             self._hypothesis_test(stage, probe)()
@@ -188,6 +186,16 @@ class StageRunner:
                 if not isinstance(failure, _Shrinkable):
                     raise
                 self.collector.minimal(failure.violation, failure.observation)
+
+    def _to_shrink(self, judged: Judged, shrinker: object) -> RuleViolation | None:
+        """The violation of `judged` for this stage to shrink: the first, by rule, of the
+        causes it may shrink.  Every cause is shrunk once in a run, by the first stage to
+        meet it; the others record it (a defect that breaks every payload would otherwise
+        cost a shrink per stage)."""
+        for violation in sorted(judged.violations, key=_rule_order):
+            if self.collector.claim_shrink(violation.cause_key, shrinker):
+                return violation
+        return None
 
     def _hypothesis_test(self, stage: PayloadStage, probe: Callable[[Any], None]) -> Any:
         """`probe` as a Hypothesis test over the stage's strategy, with its settings and seed."""
