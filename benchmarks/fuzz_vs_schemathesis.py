@@ -1,56 +1,73 @@
 """Contract fuzzing: `ordercheck fuzz` beside a plain `schemathesis run --checks all`.
 
-Against the embedded reference server and every deliberately broken variant
-(`ordercheck.server.VARIANTS`, each breaking one rule of CONTRACT.md), with the same budget
-(``--max-examples N`` per operation for Schemathesis, ``max_examples=N`` for ordercheck) and
-the same seed, this measures for each tool: whether it caught the variant, how many requests
-it sent, its request rate, and the time to its first failure.  Targets from issue 4: catch
-every variant plain Schemathesis catches plus those it cannot (the multi-request rules), at no
-worse than half its request rate.
+Targets: the reference server and every deliberately broken variant of it
+(`ordercheck.server.VARIANTS`), and the independent server of ``tests/independent`` (written
+from the page, not from ordercheck) and every variant of its own, each breaking one rule of
+CONTRACT.md.  The same budget (``--max-examples N`` per operation for Schemathesis,
+``max_examples=N`` for ordercheck) and the same seed for both tools.  Per target and tool:
+whether it caught the variant, how many requests it sent, its request rate, the time to its
+first failure, and the wall time of the whole command from process start to exit.
 
-Each target gets a fresh server per tool, served in this process on a loopback port
-(`running_server`), wrapped in a small ASGI counter: the request figures of both tools are
-what the server received, probes and preflights included.  The counter also measures how long
-the server was answering (busy with at least one request); the reference server spends 50 ms
-on each new order (400 ms in `slow_orders`), so the totals also give each tool's rate with
-that time taken out.
+Each tool's run gets a fresh server, served in this process on a loopback port behind a
+counter (`_targets`): the request figures of both tools are what the server received, probes
+and preflights included, and the counter measures how long the server was answering.  The
+reference server spends 50 ms on each new order (400 ms in `slow_orders`), the independent
+one 30 ms (200 ms in its two lock variants).  The independent server sells only the SKUs of
+its ``skus.txt`` and knows only its ``coupons.txt``: ordercheck is given both and the server's
+declared business rejections (``--sku-catalog``, ``--coupons``, ``--allow-rejection``), as a
+user fuzzing a staging system would; Schemathesis has no such options and gets the same server.
 
-ordercheck runs in this process: ``run_fuzz(FuzzConfig(base_url=..., max_examples=N,
-seed=S))``, timed from the call to its return; a `Progress` subclass stamps the first
-exchange after which a check has failed (a sequence rule, C9 to C14, is recorded after its
-last request, so it is stamped at the next exchange, or at the end of the run for the last
-ones).  Caught: the variant's rule failed.
+Three runs per target:
 
-Schemathesis runs as its own process on the resolved, default-profile OpenAPI document
-(``Spec.openapi_for("default")`` as JSON) with::
+1. ordercheck in this process, ``run_fuzz(FuzzConfig(base_url=..., max_examples=N,
+   seed=S))``, timed from the call to its return; a `Progress` subclass stamps the first
+   exchange after which a check has failed (a sequence rule, C9 to C14, is recorded after its
+   last request, so it is stamped at the next exchange, or at the end of the run for the last
+   ones).  Caught: the variant's rule failed.  Gives the catch, requests, rate and time to
+   first failure.
+2. ordercheck as a command, timed from spawn to exit::
 
-    schemathesis run SPEC --url URL --checks all --max-examples N --seed S
-        -H "X-Access-Key: <key>" --generation-database none --continue-on-failure
-        --workers W --report ndjson
+       ordercheck fuzz --base-url URL --max-examples N --seed S --report-dir TMP -q
 
-``--continue-on-failure`` lets it go on after the first failure (by default each phase stops
-there, and the false positive below comes first); the example database is off, as for a
-CI-style run.  Its time is taken from its own NDJSON events (loading the spec to the end of
-the engine), so interpreter start-up and imports are not charged; its time to first failure
-comes from the timestamp of the first failing exchange.  Caught: at least one failure that
-is neither the known false positive nor of a kind it also reports against the reference.
+   Caught (in this run too): the variant's rule failed in its ``report.json``.
+3. Schemathesis as a command, timed from spawn to exit, on the resolved, default-profile
+   OpenAPI document (``Spec.openapi_for("default")`` as JSON)::
+
+       schemathesis run SPEC --url URL --checks all --max-examples N --seed S
+           -H "X-Access-Key: <key>" --generation-database none --continue-on-failure
+           --report ndjson
+
+   Its engine time and time to first failure come from its NDJSON events (loading the spec
+   to the end of the engine, and the first failing exchange's timestamp); its NDJSON report
+   is its counterpart of ordercheck's reports.  Caught: at least one failure that is neither
+   the known false positive nor of a kind it also reports against the conformant server of
+   the same family.
+
+``--continue-on-failure`` lets Schemathesis go on after the first failure (by default each
+phase stops there, and the false positive below comes first); the example database is off, as
+for a CI-style run.  Neither command is given ``--workers`` unless the benchmark is: each
+runs with its own default (ordercheck 4 units in flight, Schemathesis 1 worker; Schemathesis
+splits workers by operation, so more would not help it on this one-operation API).
 
 The known false positive (SCHEMATHESIS.md): plain Schemathesis re-sends the spec example's
 ``merchant_order_id`` with other bodies, a correct server answers 400 ("already used with a
 different order"), and Schemathesis reports "Schema-valid request rejected" (ST202).  It is
-counted against Schemathesis on the reference and ignored as evidence on the variants.
+counted against Schemathesis on the conformant servers and ignored as evidence on the
+variants.  Against the independent server, every positive case of Schemathesis is also refused
+for its SKUs ("SKU ... is not sold"): that too is reported against the conformant independent
+server, and so is no evidence on its variants.
 
-One untimed warm-up run of each tool comes first, so imports and cold caches are not
-charged to the first target.  ``--workers W`` (default 1) goes to both tools; Schemathesis
-splits workers by operation, so on this one-operation API only ordercheck, which runs its
-payload phases side by side, gains from it.
+One untimed warm-up of each of the three runs comes first, so imports and cold disk caches
+are not charged to the first target.  Both commands run with bytecode caching on
+(``PYTHONDONTWRITEBYTECODE`` removed from their environment), as an installed package runs:
+ordercheck is installed in development mode here, and would otherwise compile its modules
+from source at every start.  For the latency variant (rule C14) both tools get the
+same 250 ms budget: ordercheck ``--fail-on-latency --latency-budget-ms 250``, Schemathesis
+``--max-response-time 0.25``.
 
-For the latency variant (rule C14) both tools get the same 250 ms budget: ordercheck
-``fail_on_latency=True, latency_budget_ms=250``, Schemathesis ``--max-response-time 0.25``.
-
-    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py                  # all, ~4 minutes
-    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py --workers 2
-    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py --variants no_lock,no_auth -n 10
+    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py                  # all, ~12 minutes
+    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py --family reference
+    .venv/bin/python benchmarks/fuzz_vs_schemathesis.py --variants no_lock,ind:echo_nfc -n 10
 """
 
 from __future__ import annotations
@@ -68,24 +85,21 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
+from _targets import INDEPENDENT, REFERENCE, Target, known_variants, targets
 from ordercheck.defaults import DEFAULT_ACCESS_KEY
 from ordercheck.fuzz import FuzzConfig, Progress, run_fuzz
-from ordercheck.server import VARIANTS, create_app, running_server
 from ordercheck.spec import Spec, load_spec
 
-REFERENCE = "reference"
 LATENCY_BUDGET_MS = 250.0
-SCHEMATHESIS_TIMEOUT_S = 600
-# What the reference server answers to a reused merchant_order_id with a different body.
+TIMEOUT_S = 600
+WALL_TARGET = 0.6  # ordercheck's wall time over Schemathesis's, median over the variants
+# What both conformant servers answer to a reused merchant_order_id with a different body.
 KNOWN_FALSE_POSITIVE = "merchant_order_id already used with a different order"
 # Schemathesis failure types, by the contract rule each one is evidence against (shown only).
 ST_RULES = {
@@ -104,33 +118,6 @@ ST_RULES = {
 }
 
 
-class CountingApp:
-    """ASGI wrapper: how many HTTP requests reached the app, and for how long it was busy
-    with at least one (overlapping requests counted once).  One event loop: no lock."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-        self.requests = 0
-        self.busy_s = 0.0
-        self._in_flight = 0
-        self._busy_since = 0.0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        self.requests += 1
-        if not self._in_flight:
-            self._busy_since = time.perf_counter()
-        self._in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self.busy_s += time.perf_counter() - self._busy_since
-
-
 class _DropInvalidRequestNotice(logging.Filter):
     """uvicorn logs a warning for each request it cannot parse (Schemathesis's probes)."""
 
@@ -139,36 +126,18 @@ class _DropInvalidRequestNotice(logging.Filter):
 
 
 @dataclass
-class Served:
-    url: str
-    counter: CountingApp
-    app: Any
-
-    @property
-    def orders_created(self) -> int:
-        return int(self.app.state.store.orders_created)
-
-
-@contextmanager
-def serve(variant: str | None) -> Iterator[Served]:
-    """A fresh reference server (or variant) on a free loopback port, with a request count."""
-    app = create_app(variant=variant)
-    counter = CountingApp(app)
-    with running_server(counter) as url:
-        yield Served(url, counter, app)
-
-
-@dataclass
 class Outcome:
     """One tool against one target."""
 
     caught: bool
     requests: int  # as counted by the server
-    seconds: float
+    seconds: float  # the engine's own time: run_fuzz, or Schemathesis's NDJSON events
     first_failure_s: float | None
     orders_created: int
     server_busy_s: float  # time the server spent answering, out of `seconds`
     reported_requests: int  # as the tool counts them
+    wall_s: float = 0.0  # the command, from spawn to exit
+    wall_caught: bool = False  # caught in the timed command's run
     found: list[str] = field(default_factory=list)  # what it reported, in short
     evidence: list[str] = field(default_factory=list)  # what counts as catching the variant
     error: str | None = None
@@ -183,6 +152,51 @@ class Outcome:
             f"{self.orders_created} orders created, server answering "
             f"{self.server_busy_s:.1f} s of {self.seconds:.1f} s"
         )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What both tools are given: examples, seed, and workers (None: each tool's default)."""
+
+    max_examples: int
+    seed: int
+    workers: int | None
+
+
+def _run(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str] | None]:
+    """Run a command to its exit: its wall time from spawn, and what it did (None: timeout)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules read from bytecode
+    launched = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - launched, None
+    return time.perf_counter() - launched, done
+
+
+def _failure(done: subprocess.CompletedProcess[str] | None) -> str | None:
+    if done is None:
+        return f"timed out after {TIMEOUT_S} s"
+    return None if done.returncode in (0, 1) else (done.stderr or done.stdout)[-500:]
+
+
+def _beside_python(name: str) -> str:
+    beside = Path(sys.executable).with_name(name)
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"the {name} command is not installed next to this Python")
+    return found
 
 
 # -- ordercheck ------------------------------------------------------------------------------
@@ -205,31 +219,54 @@ class FirstFailure(Progress):
         self.last_phase_end = time.perf_counter()
 
 
-def ordercheck_config(
-    url: str, rule: str | None, max_examples: int, seed: int, workers: int
-) -> FuzzConfig:
-    config = FuzzConfig(base_url=url, max_examples=max_examples, seed=seed, workers=workers)
-    if rule == "C14":
+def ordercheck_config(url: str, target: Target, budget: Budget) -> FuzzConfig:
+    config = FuzzConfig(
+        base_url=url, max_examples=budget.max_examples, seed=budget.seed, **target.fuzz_options
+    )
+    if budget.workers is not None:
+        config = replace(config, workers=budget.workers)
+    if target.rule == "C14":
         config = replace(config, fail_on_latency=True, latency_budget_ms=LATENCY_BUDGET_MS)
     return config
 
 
-def run_ordercheck(
-    variant: str | None, rule: str | None, spec: Spec, max_examples: int, seed: int, workers: int
-) -> Outcome:
-    with serve(variant) as served:
-        config = ordercheck_config(served.url, rule, max_examples, seed, workers)
+def ordercheck_command(url: str, target: Target, budget: Budget, reports: Path) -> list[str]:
+    command = [
+        _beside_python("ordercheck"),
+        "fuzz",
+        "--base-url",
+        url,
+        "--max-examples",
+        str(budget.max_examples),
+        "--seed",
+        str(budget.seed),
+        "--report-dir",
+        str(reports),
+        "-q",
+        *target.cli_flags,
+    ]
+    if budget.workers is not None:
+        command += ["--workers", str(budget.workers)]
+    if target.rule == "C14":
+        command += ["--fail-on-latency", "--latency-budget-ms", str(LATENCY_BUDGET_MS)]
+    return command
+
+
+def run_ordercheck(target: Target, spec: Spec, budget: Budget) -> Outcome:
+    """ordercheck in this process: what it catches, sends, and how soon it fails."""
+    with target.serve() as served:
         progress = FirstFailure()
-        result = run_fuzz(config, spec=spec, progress=progress)
+        result = run_fuzz(
+            ordercheck_config(served.url, target, budget), spec=spec, progress=progress
+        )
         seconds = time.perf_counter() - progress.started
-        requests, orders = served.counter.requests, served.orders_created
-        busy = served.counter.busy_s
+        requests, orders, busy = served.requests, served.orders_created, served.busy.seconds
     failed = [outcome.id for outcome in result.rules if outcome.failures]
     first = progress.first
     if failed and first is None:  # only end-of-run rules (C13 uniqueness, C14) failed
         first = progress.last_phase_end
     return Outcome(
-        caught=rule in failed,
+        caught=target.rule in failed,
         requests=requests,
         seconds=seconds,
         first_failure_s=None if first is None else first - progress.started,
@@ -237,21 +274,28 @@ def run_ordercheck(
         server_busy_s=busy,
         reported_requests=result.requests,
         found=failed,
-        evidence=[r for r in failed if r == rule],
+        evidence=[r for r in failed if r == target.rule],
     )
 
 
+def time_ordercheck(
+    target: Target, budget: Budget, folder: Path
+) -> tuple[float, list[str], str | None]:
+    """`ordercheck fuzz` as a command: its wall time, the rules its report says failed, and
+    an error when it did not finish with 0 or 1."""
+    reports = Path(tempfile.mkdtemp(prefix="oc-reports-", dir=folder))
+    with target.serve() as served:
+        wall, done = _run(ordercheck_command(served.url, target, budget, reports), folder)
+    report = reports / "latest" / "report.json"
+    failed = []
+    if report.exists():
+        rules = json.loads(report.read_text("utf-8"))["rules"]
+        failed = [rule["id"] for rule in rules if rule["failures"]]
+    shutil.rmtree(reports, ignore_errors=True)
+    return wall, failed, _failure(done)
+
+
 # -- Schemathesis ----------------------------------------------------------------------------
-def schemathesis_command() -> list[str]:
-    beside = Path(sys.executable).with_name("schemathesis")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("schemathesis")
-    if found is None:
-        raise SystemExit("the schemathesis CLI is not installed next to this Python")
-    return [found]
-
-
 @dataclass(frozen=True)
 class StFailure:
     """One failing check of a Schemathesis run, from its NDJSON events."""
@@ -357,85 +401,74 @@ def _scenario(run: StRun, event: dict[str, Any]) -> None:
             )
 
 
+def schemathesis_command(
+    url: str, target: Target, budget: Budget, spec: Path, report: Path
+) -> list[str]:
+    command = [
+        _beside_python("schemathesis"),
+        "run",
+        str(spec),
+        "--url",
+        url,
+        "--checks",
+        "all",
+        "--max-examples",
+        str(budget.max_examples),
+        "--seed",
+        str(budget.seed),
+        "-H",
+        f"X-Access-Key: {DEFAULT_ACCESS_KEY}",
+        "--generation-database",
+        "none",
+        "--continue-on-failure",
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
+        "--no-color",
+    ]
+    if budget.workers is not None:
+        command += ["--workers", str(budget.workers)]
+    if target.rule == "C14":
+        command += ["--max-response-time", str(LATENCY_BUDGET_MS / 1000)]
+    return command
+
+
 def run_schemathesis(
-    variant: str | None,
-    rule: str | None,
-    spec_path: Path,
-    folder: Path,
-    max_examples: int,
-    seed: int,
-    workers: int,
-    baseline: set[tuple[str, str]],
+    target: Target, spec: Path, folder: Path, budget: Budget, baseline: set[tuple[str, str]]
 ) -> tuple[Outcome, StRun]:
-    report = folder / f"schemathesis-{variant or REFERENCE}.ndjson"
-    with serve(variant) as served:
-        command = [
-            *schemathesis_command(),
-            "run",
-            str(spec_path),
-            "--url",
-            served.url,
-            "--checks",
-            "all",
-            "--max-examples",
-            str(max_examples),
-            "--seed",
-            str(seed),
-            "-H",
-            f"X-Access-Key: {DEFAULT_ACCESS_KEY}",
-            "--generation-database",
-            "none",
-            "--continue-on-failure",
-            "--workers",
-            str(workers),
-            "--report",
-            "ndjson",
-            "--report-ndjson-path",
-            str(report),
-            "--no-color",
-        ]
-        if rule == "C14":
-            command += ["--max-response-time", str(LATENCY_BUDGET_MS / 1000)]
-        launched = time.perf_counter()
-        try:
-            done = subprocess.run(
-                command,
-                cwd=folder,  # no project config file, no .hypothesis folder in the repository
-                capture_output=True,
-                text=True,
-                timeout=SCHEMATHESIS_TIMEOUT_S,
-                check=False,
-            )
-            error = None if done.returncode in (0, 1) else done.stderr[-500:] or done.stdout[-500:]
-        except subprocess.TimeoutExpired:
-            error = f"timed out after {SCHEMATHESIS_TIMEOUT_S} s"
-        wall = time.perf_counter() - launched
-        requests, orders = served.counter.requests, served.orders_created
-        busy = served.counter.busy_s
+    """Schemathesis as a command: its wall time, and from its NDJSON what it caught."""
+    report = folder / f"schemathesis-{target.name.replace(':', '-')}.ndjson"
+    with target.serve() as served:
+        command = schemathesis_command(served.url, target, budget, spec, report)
+        # cwd: no project config file, no .hypothesis folder in the repository
+        wall, done = _run(command, folder)
+        requests, orders, busy = served.requests, served.orders_created, served.busy.seconds
     run = parse_ndjson(report)
     seconds = run.finished - run.started if run.started and run.finished else wall
     evidence = [
         f
         for f in run.failures
-        if not f.known_false_positive and (variant is None or f.signature not in baseline)
+        if not f.known_false_positive and (target.conformant or f.signature not in baseline)
     ]
-    counted = evidence if variant is not None else run.failures
+    counted = run.failures if target.conformant else evidence
     first = min((f.timestamp for f in counted), default=None)
-    return (
-        Outcome(
-            caught=bool(evidence) if variant is not None else bool(run.failures),
-            requests=requests,
-            seconds=seconds,
-            first_failure_s=None if first is None or run.started is None else first - run.started,
-            orders_created=orders,
-            server_busy_s=busy,
-            reported_requests=run.interactions,
-            found=_kinds(run.failures),
-            evidence=_kinds(evidence),
-            error=error,
-        ),
-        run,
+    caught = bool(run.failures) if target.conformant else bool(evidence)
+    outcome = Outcome(
+        caught=caught,
+        requests=requests,
+        seconds=seconds,
+        first_failure_s=None if first is None or run.started is None else first - run.started,
+        orders_created=orders,
+        server_busy_s=busy,
+        reported_requests=run.interactions,
+        wall_s=wall,
+        wall_caught=caught,
+        found=_kinds(run.failures),
+        evidence=_kinds(evidence),
+        error=_failure(done),
     )
+    return outcome, run
 
 
 def _kinds(failures: Sequence[StFailure]) -> list[str]:
@@ -446,121 +479,96 @@ def _kinds(failures: Sequence[StFailure]) -> list[str]:
 # -- the report --------------------------------------------------------------------------
 @dataclass
 class Row:
-    target: str
-    rule: str
+    target: Target
     ordercheck: Outcome
     schemathesis: Outcome
+
+    @property
+    def wall_ratio(self) -> float:
+        return self.ordercheck.wall_s / self.schemathesis.wall_s
 
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}s"
 
 
-def _mark(outcome: Outcome, reference: bool) -> str:
+def _mark(outcome: Outcome, conformant: bool, caught: bool | None = None) -> str:
+    caught = outcome.caught if caught is None else caught
     if outcome.error:
         return "ERROR"
-    if reference:
-        return "FP" if outcome.caught else "clean"
-    return "yes" if outcome.caught else "no"
+    if conformant:
+        return "FP" if caught else "clean"
+    return "yes" if caught else "no"
 
 
 def print_table(rows: Sequence[Row]) -> None:
     header = (
         f"{'target':<31} {'rule':<4} {'caught oc/st':>12} {'requests oc/st':>15} "
-        f"{'req/s oc/st':>13} {'1st failure oc/st':>18}"
+        f"{'req/s oc/st':>12} {'1st failure oc/st':>18} {'wall oc/st':>14} {'oc/st':>5}"
     )
     print(header)
     print("-" * len(header))
-    legend = (
-        "caught: yes/no (reference: clean, or FP = reported a failure); requests: as the "
-        "server counted them; 1st failure: seconds into the run, - for none"
-    )
     for row in rows:
-        oc, st = row.ordercheck, row.schemathesis
-        reference = row.target == REFERENCE
-        caught = f"{_mark(oc, reference)}/{_mark(st, reference)}"
+        oc, st, conformant = row.ordercheck, row.schemathesis, row.target.conformant
+        caught = f"{_mark(oc, conformant)}/{_mark(st, conformant)}"
         requests = f"{oc.requests}/{st.requests}"
         rates = f"{oc.rate:.0f}/{st.rate:.0f}"
         first = f"{_seconds(oc.first_failure_s)}/{_seconds(st.first_failure_s)}"
-        print(f"{row.target:<31} {row.rule:<4} {caught:>12} {requests:>15} {rates:>13} {first:>18}")
-    print(legend)
+        wall = f"{oc.wall_s:.2f}/{st.wall_s:.2f}s"
+        print(
+            f"{row.target.name:<31} {row.target.rule:<4} {caught:>12} {requests:>15} "
+            f"{rates:>12} {first:>18} {wall:>14} {row.wall_ratio:>5.2f}"
+        )
+    print(
+        "caught: yes/no (a conformant server: clean, or FP = reported a failure); requests: as "
+        "the server counted them; 1st failure: seconds into the run, - for none; wall: the "
+        "command from spawn to exit"
+    )
 
 
 def print_details(rows: Sequence[Row], st_runs: dict[str, StRun]) -> None:
     print("\nwhat each tool reported (ordercheck: failing rules; schemathesis: failing checks)")
     for row in rows:
         oc, st = row.ordercheck, row.schemathesis
-        print(f"  {row.target} ({row.rule}):")
+        print(f"  {row.target.name} ({row.target.rule}):")
         print(f"    ordercheck   : {', '.join(oc.found) or 'nothing'}; {oc.volume()}")
-        found = st.found if row.target == REFERENCE else st.evidence
+        if oc.error:
+            print(f"    ordercheck command error: {oc.error}")
+        found = st.found if row.target.conformant else st.evidence
         print(f"    schemathesis : {'; '.join(found) or 'nothing new'}; {st.volume()}")
         if st.error:
             print(f"    schemathesis error: {st.error}")
-        errors = st_runs[row.target].errors
+        errors = st_runs[row.target.name].errors
         if errors:
             print(f"    schemathesis non-fatal errors: {len(errors)}, first: {errors[0]}")
 
 
-def print_totals(rows: Sequence[Row], st_runs: dict[str, StRun], max_examples: int) -> None:
-    variants = [row for row in rows if row.target != REFERENCE]
-    reference = next(row for row in rows if row.target == REFERENCE)
-    oc_caught = {row.target for row in variants if row.ordercheck.caught}
-    st_caught = {row.target for row in variants if row.schemathesis.caught}
-    print(f"\ntotals over {len(variants)} variants (--max-examples {max_examples}):")
+def print_catches(rows: Sequence[Row], st_runs: dict[str, StRun], family: str) -> None:
+    """Catches and false positives of one family of targets."""
+    variants = [row for row in rows if not row.target.conformant]
+    conformant = next(row for row in rows if row.target.conformant)
+    oc_caught = {row.target.name for row in variants if row.ordercheck.caught}
+    st_caught = {row.target.name for row in variants if row.schemathesis.caught}
+    print(f"\n{family} server and its {len(variants)} variants:")
     print(f"  caught by ordercheck:   {len(oc_caught)}/{len(variants)}")
     print(f"  caught by schemathesis: {len(st_caught)}/{len(variants)}")
     print(f"  caught by schemathesis, not by ordercheck: {sorted(st_caught - oc_caught) or 'none'}")
-    only = [row for row in variants if row.target in oc_caught - st_caught]
     by_rule: dict[str, list[str]] = {}
-    for row in only:
-        by_rule.setdefault(row.rule, []).append(row.target)
-    print(f"  caught only by ordercheck: {len(only)}")
+    for row in variants:
+        if row.target.name in oc_caught - st_caught:
+            by_rule.setdefault(row.target.rule, []).append(row.target.name)
+    print(f"  caught only by ordercheck: {sum(len(v) for v in by_rule.values())}")
     for rule in sorted(by_rule, key=lambda r: int(r[1:])):
         print(f"    {rule}: {', '.join(by_rule[rule])}")
-    missed = [row.target for row in variants if row.target not in oc_caught | st_caught]
+    missed = [row.target.name for row in variants if row.target.name not in oc_caught | st_caught]
     print(f"  caught by neither: {missed or 'none'}")
-    ref_st = st_runs[REFERENCE]
-    known = sum(f.known_false_positive for f in ref_st.failures)
+    st_run = st_runs[conformant.target.name]
+    known = sum(f.known_false_positive for f in st_run.failures)
     print(
-        f"  false positives on the reference: ordercheck {len(reference.ordercheck.found)} "
-        f"failing rules; schemathesis {len(ref_st.failures)} failing checks "
-        f"({known} of them the known reused-merchant_order_id one)"
+        f"  false positives on the {family} server: ordercheck "
+        f"{len(conformant.ordercheck.found)} failing rules; schemathesis {len(st_run.failures)} "
+        f"failing checks ({known} of them the known reused-merchant_order_id one)"
     )
-
-    totals = {tool: Totals([getattr(row, tool) for row in rows]) for tool in TOOLS}
-    oc, st = totals["ordercheck"], totals["schemathesis"]
-    for tool, t in totals.items():
-        print(
-            f"  {tool + ':':<13} {t.requests:>6,} requests in {t.seconds:6.1f} s = "
-            f"{t.rate:5.1f}/s; {t.orders:>5,} orders created; server answering "
-            f"{t.busy:5.1f} s, the rest {t.requests / (t.seconds - t.busy):5.1f} requests/s"
-        )
-    ratios = [r.ordercheck.rate / r.schemathesis.rate for r in rows if r.schemathesis.rate]
-    print(
-        f"  request rate ordercheck/schemathesis = {oc.rate / st.rate:.2f}   (target >= 0.5); "
-        f"per target: median {statistics.median(ratios):.2f}, "
-        f"min {min(ratios):.2f}, max {max(ratios):.2f}"
-    )
-    own = oc.requests / (oc.seconds - oc.busy) / (st.requests / (st.seconds - st.busy))
-    print(f"  same, server answering time taken out: {own:.2f}")
-    both = [
-        row
-        for row in variants
-        if row.ordercheck.first_failure_s is not None
-        and row.schemathesis.first_failure_s is not None
-        and row.ordercheck.caught
-        and row.schemathesis.caught
-    ]
-    if both:
-        oc_first = statistics.median(row.ordercheck.first_failure_s or 0.0 for row in both)
-        st_first = statistics.median(row.schemathesis.first_failure_s or 0.0 for row in both)
-        print(
-            f"  time to first failure, median over the {len(both)} variants both caught: "
-            f"ordercheck {oc_first:.2f} s, schemathesis {st_first:.2f} s"
-        )
-
-
-TOOLS = ("ordercheck", "schemathesis")
 
 
 @dataclass
@@ -587,6 +595,97 @@ class Totals:
     def rate(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def wall(self) -> float:
+        return sum(o.wall_s for o in self.outcomes)
+
+
+def print_volume(rows: Sequence[Row]) -> None:
+    """Requests, rates and the time the servers spent answering, over every target."""
+    print(f"\nover all {len(rows)} targets:")
+    totals = {tool: Totals([getattr(row, tool) for row in rows]) for tool in TOOLS}
+    for tool, t in totals.items():
+        print(
+            f"  {tool + ':':<13} {t.requests:>6,} requests in {t.seconds:6.1f} s = "
+            f"{t.rate:5.1f}/s; {t.orders:>5,} orders created; server answering "
+            f"{t.busy:5.1f} s, the rest {t.requests / (t.seconds - t.busy):5.1f} requests/s; "
+            f"commands {t.wall:6.1f} s from spawn to exit"
+        )
+    oc, st = totals["ordercheck"], totals["schemathesis"]
+    ratios = [r.ordercheck.rate / r.schemathesis.rate for r in rows if r.schemathesis.rate]
+    print(
+        f"  request rate ordercheck/schemathesis = {oc.rate / st.rate:.2f}; per target: median "
+        f"{statistics.median(ratios):.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}"
+    )
+
+
+def print_wall(rows: Sequence[Row]) -> None:
+    """The wall-time target, and the catches of the timed commands."""
+    variants = [row for row in rows if not row.target.conformant]
+    print(f"\nwall time, each command from spawn to exit (target: median <= {WALL_TARGET}):")
+    for label, chosen in (
+        ("the variants", variants),
+        ("every target", list(rows)),
+        *((f"the {f} variants", [r for r in variants if r.target.family == f]) for f in FAMILIES),
+    ):
+        if not chosen:
+            continue
+        ratios = [row.wall_ratio for row in chosen]
+        print(
+            f"  ordercheck/schemathesis over {label} ({len(chosen)}): median "
+            f"{statistics.median(ratios):.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}; "
+            f"medians {statistics.median(r.ordercheck.wall_s for r in chosen):.2f} s / "
+            f"{statistics.median(r.schemathesis.wall_s for r in chosen):.2f} s"
+        )
+    lost = [
+        row.target.name for row in variants if row.ordercheck.caught != row.ordercheck.wall_caught
+    ]
+    print(
+        f"  ordercheck catches in the timed commands: "
+        f"{sum(row.ordercheck.wall_caught for row in variants)}/{len(variants)} "
+        f"(differing from the in-process runs: {lost or 'none'})"
+    )
+    flagged = [
+        row.target.name for row in rows if row.target.conformant and row.ordercheck.wall_caught
+    ]
+    print(f"  ordercheck false positives in the timed commands: {flagged or 'none'}")
+
+
+def print_first_failures(rows: Sequence[Row]) -> None:
+    """Time to first failure: paired over the variants both catch, and each tool alone."""
+    variants = [row for row in rows if not row.target.conformant]
+    both = [row for row in variants if row.ordercheck.caught and row.schemathesis.caught]
+    print(
+        "\ntime to first failure, from each engine's start (target: ordercheck's median <= "
+        "schemathesis's):"
+    )
+    if both:
+        oc = statistics.median(row.ordercheck.first_failure_s or 0.0 for row in both)
+        st = statistics.median(row.schemathesis.first_failure_s or 0.0 for row in both)
+        sooner = sum(
+            (row.ordercheck.first_failure_s or 0.0) <= (row.schemathesis.first_failure_s or 0.0)
+            for row in both
+        )
+        print(
+            f"  median over the {len(both)} variants both catch: ordercheck {oc:.2f} s, "
+            f"schemathesis {st:.2f} s; ordercheck as soon or sooner on {sooner}"
+        )
+    for tool in TOOLS:
+        times = [
+            getattr(row, tool).first_failure_s
+            for row in variants
+            if getattr(row, tool).caught and getattr(row, tool).first_failure_s is not None
+        ]
+        if times:
+            print(
+                f"  {tool}, median over the {len(times)} variants it catches: "
+                f"{statistics.median(times):.2f} s"
+            )
+
+
+TOOLS = ("ordercheck", "schemathesis")
+FAMILIES = (REFERENCE, INDEPENDENT)
+
 
 # -- main --------------------------------------------------------------------------------
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -596,46 +695,73 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="ordercheck's FuzzConfig.workers and Schemathesis's --workers (default 1)",
+        default=None,
+        help="--workers for both tools (default: each tool's own default)",
     )
     parser.add_argument(
         "--variants",
         default="",
-        help="comma-separated variant names (default: all); the reference always runs",
+        help="comma-separated variant names, ind:NAME for the independent server's (default: "
+        "all); the conformant server of each family always runs",
     )
+    parser.add_argument("--family", choices=[*FAMILIES, "all"], default="all")
     parser.add_argument(
         "--keep-reports", type=Path, default=None, help="keep Schemathesis's NDJSON files here"
     )
     args = parser.parse_args(argv)
-    if args.max_examples < 1 or args.workers < 1:
+    if args.max_examples < 1 or (args.workers is not None and args.workers < 1):
         parser.error("--max-examples and --workers must be at least 1")
-    names = [name for name in args.variants.split(",") if name]
-    unknown = [name for name in names if name not in VARIANTS]
+    args.names = [name for name in args.variants.split(",") if name]
+    unknown = [name for name in args.names if name not in known_variants()]
     if unknown:
         parser.error(f"--variants: unknown {unknown}; `ordercheck serve --list-variants`")
-    args.names = names or list(VARIANTS)
+    args.families = FAMILIES if args.family == "all" else (args.family,)
     return args
+
+
+def measure(
+    target: Target,
+    spec: Spec,
+    spec_path: Path,
+    folder: Path,
+    budget: Budget,
+    baseline: set[tuple[str, str]],
+) -> tuple[Row, StRun]:
+    """The three runs of one target, one after another."""
+    oc = run_ordercheck(target, spec, budget)
+    oc.wall_s, wall_failed, oc.error = time_ordercheck(target, budget, folder)
+    oc.wall_caught = target.rule in wall_failed if not target.conformant else bool(wall_failed)
+    st, st_run = run_schemathesis(target, spec_path, folder, budget, baseline)
+    return Row(target, oc, st), st_run
+
+
+def warm_up(
+    chosen: Sequence[Target], spec: Spec, spec_path: Path, folder: Path, budget: Budget
+) -> None:
+    """Untimed: imports and caches in this process, disk caches for both commands."""
+    one = replace(budget, max_examples=1)
+    for target in {t.family: t for t in chosen if t.conformant}.values():
+        run_ordercheck(target, spec, one)
+        time_ordercheck(target, one, folder)
+        run_schemathesis(target, spec_path, folder, one, set())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     logging.getLogger("uvicorn.error").addFilter(_DropInvalidRequestNotice())
     spec = load_spec()
-    targets: list[tuple[str, str | None, str]] = [(REFERENCE, None, "-")]
-    targets += [(name, name, VARIANTS[name].rule) for name in args.names]
+    chosen = targets(args.names, args.families)
+    budget = Budget(args.max_examples, args.seed, args.workers)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep_reports or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         spec_path = folder / "create-order.default.openapi.json"
         spec_path.write_text(json.dumps(spec.openapi_for("default")), "utf-8")
-        # Untimed warm-ups: imports and caches in this process, disk caches for Schemathesis.
-        run_ordercheck(None, None, spec, 1, args.seed, args.workers)
-        run_schemathesis(None, None, spec_path, folder, 1, args.seed, args.workers, set())
+        warm_up(chosen, spec, spec_path, folder, budget)
+        load = os.getloadavg()
         print(
-            f"fuzz_vs_schemathesis: {len(targets) - 1} variants + the reference, "
-            f"--max-examples {args.max_examples}, --seed {args.seed}, --workers {args.workers}; "
-            f"Python "
+            f"fuzz_vs_schemathesis: {len(chosen)} targets, --max-examples {args.max_examples}, "
+            f"--seed {args.seed}, --workers {args.workers or 'each tool default'}; Python "
             f"{platform.python_version()}, schemathesis {version('schemathesis')}, "
             f"hypothesis {version('hypothesis')}, {os.cpu_count()} CPUs",
             flush=True,
@@ -644,33 +770,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         st_runs: dict[str, StRun] = {}
         baseline: set[tuple[str, str]] = set()
         started = time.perf_counter()
-        for target, variant, rule in targets:
-            rule_id = None if variant is None else rule
-            oc = run_ordercheck(variant, rule_id, spec, args.max_examples, args.seed, args.workers)
-            st, st_run = run_schemathesis(
-                variant,
-                rule_id,
-                spec_path,
-                folder,
-                args.max_examples,
-                args.seed,
-                args.workers,
-                baseline,
-            )
-            if variant is None:
+        for target in chosen:
+            row, st_run = measure(target, spec, spec_path, folder, budget, baseline)
+            if target.conformant:
                 baseline = {f.signature for f in st_run.failures}
-            rows.append(Row(target, rule, oc, st))
-            st_runs[target] = st_run
+            rows.append(row)
+            st_runs[target.name] = st_run
             print(
-                f"  [{len(rows)}/{len(targets)}] {target}: ordercheck "
-                f"{_mark(oc, variant is None)}, schemathesis {_mark(st, variant is None)}",
+                f"  [{len(rows)}/{len(chosen)}] {target.name}: ordercheck "
+                f"{_mark(row.ordercheck, target.conformant)}, schemathesis "
+                f"{_mark(row.schemathesis, target.conformant)}, wall {row.wall_ratio:.2f}",
                 file=sys.stderr,
                 flush=True,
             )
-    print(f"(whole benchmark: {time.perf_counter() - started:.0f} s)\n")
+    took = time.perf_counter() - started
+    end_load = os.getloadavg()
+    print(
+        f"(whole benchmark: {took:.0f} s; load average {load[0]:.2f} at the start, "
+        f"{end_load[0]:.2f} at the end, {end_load[2]:.2f} over 15 minutes)\n"
+    )
     print_table(rows)
     print_details(rows, st_runs)
-    print_totals(rows, st_runs, args.max_examples)
+    for family in args.families:
+        print_catches([r for r in rows if r.target.family == family], st_runs, family)
+    print_volume(rows)
+    print_wall(rows)
+    print_first_failures(rows)
 
 
 if __name__ == "__main__":

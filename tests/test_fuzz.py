@@ -3,10 +3,17 @@ is caught by the rule it breaks, within a small budget."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from ordercheck.fuzz import FuzzConfig, run_fuzz
-from ordercheck.server import VARIANTS
+from ordercheck.fuzz.client import Client
+from ordercheck.fuzz.collector import Collector
+from ordercheck.rules import Expectation
+from ordercheck.server import VARIANTS, create_app, running_server
+from ordercheck.spec import load_spec
+from server_helpers import order
 
 pytestmark = pytest.mark.slow  # every test here reads or runs a fuzzing campaign
 
@@ -67,3 +74,38 @@ def test_seed_makes_the_payloads_repeatable() -> None:
     assert first.requests == second.requests
     assert [r.status for r in first.rules] == [r.status for r in second.rules]
     assert first.order_prefix != second.order_prefix
+
+
+def test_campaigns_at_once_in_one_process_each_reach_their_verdict(reference_url: str) -> None:
+    """Two runs on two threads of one process (a host that fuzzes in parallel) both end
+    conformant, and no warning (an error here) escapes, such as Hypothesis's about a random
+    generator a garbage-collection freeze hid from it."""
+    results: list[str] = []
+
+    def fuzz() -> None:
+        results.append(run_fuzz(FuzzConfig(base_url=reference_url, max_examples=3)).verdict)
+
+    threads = [threading.Thread(target=fuzz) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["conformant", "conformant"]
+
+
+def test_each_cause_is_shrunk_by_the_first_stage_that_meets_it() -> None:
+    """Stages in flight at once meet the same cause: the first to ask shrinks it (and keeps
+    the right through Hypothesis's replays), the others record it, and once a minimal
+    reproduction is kept no stage shrinks it again."""
+    spec = load_spec()
+    with running_server(create_app(variant="wrong_echo")) as url:
+        client = Client(spec, FuzzConfig(base_url=url), url)
+        judged = client.exchange(Expectation("valid"), order())
+    (echo,) = [violation for violation in judged.violations if violation.rule == "C7"]
+    collector, first, second = Collector(spec), object(), object()
+    assert collector.claim_shrink(echo.cause_key, first)
+    assert collector.claim_shrink(echo.cause_key, first)
+    assert not collector.claim_shrink(echo.cause_key, second)
+    collector.record(judged)
+    collector.minimal(echo, judged.observation)
+    assert not collector.claim_shrink(echo.cause_key, first)

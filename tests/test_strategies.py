@@ -255,6 +255,17 @@ def test_also_names_only_the_unavoidable() -> None:
     assert {bad.rule for bad in others if bad.also} <= {"payment_method:type"}
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_invalid_orders_read_short_in_hypothesis_messages(profile: str) -> None:
+    """A strategy's repr names each breach by rule and kind, not by its plan's schema, so
+    Hypothesis shows it whole and never warns that it is too large (an error here)."""
+    one = invalid_orders(profile=profile, rule="body:type", kind="null")
+    assert "breaking('body:type', 'null')" in repr(one)
+    assert len(repr(one)) < 200
+    catalogue = [str(100000 + n) for n in range(500)]
+    assert len(repr(invalid_orders(profile=profile, sku_ids=catalogue))) < 30_000
+
+
 def test_invalid_orders_reject_unknown_rules() -> None:
     """Asking for a rule that is not an error under the profile is an argument error."""
     with pytest.raises(InvalidArgument, match=re.escape("user.mobile:required")):

@@ -102,6 +102,7 @@ class Collector:
     constraints: Counter[str] = field(default_factory=Counter)
     accepted: list[dict[str, Any]] = field(default_factory=list)
     bounds: Bounds | None = None
+    _shrinkers: dict[CauseKey, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -189,6 +190,16 @@ class Collector:
         """Whether a shrunk reproduction of this cause is already kept."""
         cause = self._causes.get(key)
         return cause is not None and cause.minimal is not None
+
+    def claim_shrink(self, key: CauseKey, shrinker: object) -> bool:
+        """Whether `shrinker` (a stage's run) is the one to shrink this cause: the first to
+        ask, as long as no shrunk reproduction is kept.  Stages in flight at once each meet
+        the same cause (a defect that breaks every error response), and each would otherwise
+        shrink it; the answer never changes while the shrinker runs, as Hypothesis needs."""
+        with self._lock:
+            if self.has_minimal(key):
+                return False
+            return self._shrinkers.setdefault(key, shrinker) is shrinker
 
     def minimal(self, broken: RuleViolation, observation: Observation) -> None:
         """Hypothesis shrank a failing payload: keep it as the cause's reproduction."""

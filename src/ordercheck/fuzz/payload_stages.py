@@ -10,7 +10,7 @@ against a slow or shared target.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -44,17 +44,29 @@ MALFORMED_BODIES: dict[str, bytes] = {
 class PayloadStage:
     """A named stream of payloads: valid, edge or invalid (drawn as `InvalidOrder`); an
     `id_style` gives its orders ids in one of `order_ids.STYLES` (the echo stage, whose
-    ids are odd on purpose: it reports what it finds but leaves shrinking to the others)."""
+    ids are odd on purpose: it reports what it finds but leaves shrinking to the others).
+
+    A stage of many accepted orders is run as several `part`s (one Hypothesis run each, so
+    they can be in flight at once); the parts of one `memo_group` share their memo, so a
+    value one part sent (every part draws the simplest value first) is judged again from
+    that exchange, not sent again."""
 
     name: str
     strategy: SearchStrategy[Any]
     budget: int
     id_style: str | None = None
     id_limit: int = 0
+    part: int = 0
+    memo_group: str | None = None
 
     @property
     def shrinks(self) -> bool:
         return self.id_style is None
+
+    def seed(self, run_seed: int) -> int | str:
+        """The Hypothesis seed of this part: the run's, told apart for parts after the first
+        (parts of one stage with one seed would draw the same values)."""
+        return run_seed if self.part == 0 else f"{run_seed}/{self.part}"
 
 
 class _OutOfTime(BaseException):
@@ -78,6 +90,23 @@ def _failure_type(key: CauseKey) -> type[_Shrinkable]:
     # One exception type per cause: Hypothesis tells bugs apart by type and shrinks each.
     number = _CAUSE_NUMBERS.setdefault(key, len(_CAUSE_NUMBERS) + 1)
     return type(f"Broke{key[0]}Cause{number}", (_Shrinkable,), {})
+
+
+def _settings(budget: int) -> settings:
+    """The Hypothesis settings of a stage of `budget` examples: generation and shrinking
+    only, no database, no deadline (the target's latency is not the payload's fault), no
+    health check."""
+    return settings(
+        max_examples=budget,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=True,
+        phases=[HypothesisPhase.generate, HypothesisPhase.shrink],
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )
 
 
 def _rule_order(violation: RuleViolation) -> int:
@@ -125,42 +154,38 @@ class StageRunner:
     ids: OrderIds
     on_exchange: Callable[[], None] = lambda: None
     dry_run_sink: Callable[[Exchange], None] | None = None
+    _memos: dict[str, dict[bytes, Judged | None]] = field(default_factory=dict)
+
+    def _memo(self, stage: PayloadStage) -> dict[bytes, Judged | None]:
+        if stage.memo_group is None:
+            return {}
+        return self._memos.setdefault(stage.memo_group, {})
 
     def run(self, stage: PayloadStage) -> None:
         """Draw up to `stage.budget` payloads, send each once, shrink what fails."""
-        memo: dict[bytes, tuple[Judged, RuleViolation | None] | None] = {}
+        memo = self._memo(stage)
         # Generation, then at most as many shrinking requests again (and never under 10).
         cap = stage.budget + max(10, stage.budget)
+        sent = 0
+        shrinker = object()  # this run of the stage, as the collector knows its claims
 
         def probe(value: Any) -> None:
+            nonlocal sent
             key = _memo_key(value)
             if key not in memo:
-                if len(memo) >= cap:
+                if sent >= cap:
                     return
-                judged = self._exchange(value, stage)
-                memo[key] = None if judged is None else (judged, self._to_shrink(judged, stage))
-            seen = memo[key]
-            # Decided once per value: other stages, on other threads, may shrink the same
-            # cause meanwhile, and a replay that stopped failing would be "flaky" to Hypothesis.
-            broken = None if seen is None else seen[1]
-            if seen is not None and broken is not None:
-                raise _failure_type(broken.cause_key)(broken, seen[0].observation)
+                sent += 1
+                memo[key] = self._exchange(value, stage)
+            judged = memo[key]
+            if judged is None or not stage.shrinks:
+                return
+            broken = self._to_shrink(judged, shrinker)
+            if broken is not None:
+                raise _failure_type(broken.cause_key)(broken, judged.observation)
 
-        test = settings(
-            max_examples=stage.budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=True,
-            phases=[HypothesisPhase.generate, HypothesisPhase.shrink],
-            verbosity=Verbosity.quiet,
-            print_blob=False,
-        )(given(stage.strategy)(probe))
-        if self.config.seed is not None:
-            test = hypothesis_seed(self.config.seed)(test)
         try:
-            test()
+            self._hypothesis_test(stage, probe)()
         except _OutOfTime:
             return
         except BaseException as exc:  # Hypothesis re-raises what the probe raised
@@ -169,13 +194,26 @@ class StageRunner:
                     raise
                 self.collector.minimal(failure.violation, failure.observation)
 
-    def _to_shrink(self, judged: Judged, stage: PayloadStage) -> RuleViolation | None:
-        """The violation this value is shrunk for: the lowest rule's among causes not shrunk
-        yet in the run (a defect that breaks every payload is shrunk once, not per stage)."""
-        if not stage.shrinks:
-            return None
-        fresh = [v for v in judged.violations if not self.collector.has_minimal(v.cause_key)]
-        return min(fresh, key=_rule_order) if fresh else None
+    def _to_shrink(self, judged: Judged, shrinker: object) -> RuleViolation | None:
+        """The violation of `judged` for this stage to shrink: the first, by rule, of the
+        causes it may shrink.  Every cause is shrunk once in a run, by the first stage to
+        meet it; the others record it (a defect that breaks every payload would otherwise
+        cost a shrink per stage)."""
+        for violation in sorted(judged.violations, key=_rule_order):
+            if self.collector.claim_shrink(violation.cause_key, shrinker):
+                return violation
+        return None
+
+    def _hypothesis_test(self, stage: PayloadStage, probe: Callable[[Any], None]) -> Any:
+        """`probe` as a Hypothesis test over the stage's strategy, with its settings and seed."""
+        test: Any = _settings(stage.budget)(given(stage.strategy)(probe))
+        if self.config.seed is not None:
+            test = hypothesis_seed(stage.seed(self.config.seed))(test)
+        # No example database, so no key to name its entries by: without this Hypothesis
+        # hashes the probe's source (inspect.getsource) on every run to make one, as
+        # Schemathesis's own executor also avoids.
+        test._hypothesis_internal_database_key = None
+        return test
 
     def _exchange(self, value: Any, stage: PayloadStage) -> Judged | None:
         payload, expectation = prepare(value, stage, self.ids)

@@ -7,7 +7,9 @@ the callers (the CLI and the pytest plugin).
 from __future__ import annotations
 
 import contextlib
+import gc
 import secrets
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -52,6 +54,38 @@ def target_url(config: FuzzConfig) -> Iterator[tuple[str, bool]]:
     )
     with running_server(app) as base_url:
         yield base_url, True
+
+
+_FREEZE_LOCK = threading.Lock()
+_FROZEN = [0]  # campaigns of this process inside `frozen_heap`
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave the objects alive when the campaign starts (modules, the spec, the plan's
+    strategies) out of garbage collection until it ends.
+
+    The first Hypothesis test on each thread calls `gc.collect()` (registering its random
+    generator), and a full collection walks every tracked object: with Schemathesis and
+    Hypothesis loaded, some 25 ms, once per worker thread, and again at each automatic full
+    collection.  Frozen objects are skipped; unfreezing at the end hands them back to the
+    collector, so nothing that became garbage meanwhile is kept beyond the run.
+
+    Campaigns run at once in one process (threads) freeze once, when the first starts, and
+    unfreeze when the last ends: a freeze in the middle of another campaign would freeze the
+    random generator Hypothesis is registering there, which it then warns about.
+    """
+    with _FREEZE_LOCK:
+        _FROZEN[0] += 1
+        if _FROZEN[0] == 1:
+            gc.freeze()
+    try:
+        yield
+    finally:
+        with _FREEZE_LOCK:
+            _FROZEN[0] -= 1
+            if not _FROZEN[0]:
+                gc.unfreeze()
 
 
 def run_fuzz(
@@ -99,11 +133,12 @@ def run_fuzz(
         session = RunSession(client, collector, config, ids, _candidates(config), tick)
         units = _units(config, spec, prefix, rules, share)
         progress.start_phase("campaign")
-        if share is None:
-            run_units(units, partial(_execute, runner, session), config.workers)
-        else:
-            execute = partial(_execute, runner, session)
-            collector = _shared(units, execute, collector, config, share)
+        with frozen_heap():
+            if share is None:
+                run_units(units, partial(_execute, runner, session), config.workers)
+            else:
+                execute = partial(_execute, runner, session)
+                collector = _shared(units, execute, collector, config, share)
         progress.end_phase()
         if not config.dry_run:
             collector.judge_whole_run()
@@ -169,7 +204,11 @@ def _shared(
 
 
 def _execute(runner: StageRunner, session: RunSession, unit: Unit) -> None:
-    """Run one unit of the plan (a sequence the run deadline cuts short stays unjudged)."""
+    """Run one unit of the plan (a sequence the run deadline cuts short stays unjudged).
+    Once the deadline has passed the units still queued start nothing: each would only
+    set up a Hypothesis run to stop at its first draw."""
+    if session.client.out_of_time:
+        return
     if unit.stage is not None:
         runner.run(unit.stage)
     elif unit.rule is not None:

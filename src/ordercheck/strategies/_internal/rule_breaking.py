@@ -154,17 +154,18 @@ class Plan:
     ) -> st.SearchStrategy[Breach]:
         """Breaches of this rule with a value of `kind`, each made from one valid base
         document; property names added to a map come from `key_pool` first (SKU ids)."""
+        return _breach(_Breaking(self, bases, kind, key_pool))
 
-        @st.composite
-        def breach(draw: st.DrawFn) -> Breach:
-            base = draw(bases)
-            if self.rule.keyword == "required":
-                return self._delete(draw, base)
-            if self.role == "extra":
-                return self._add(draw, base, kind)
-            return self._swap(draw, base, kind, key_pool)
-
-        return breach()
+    def breach(
+        self, draw: st.DrawFn, bases: st.SearchStrategy[Any], kind: str, key_pool: tuple[str, ...]
+    ) -> Breach:
+        """One breach of `breaches`, drawn with `draw`."""
+        base = draw(bases)
+        if self.rule.keyword == "required":
+            return self._delete(draw, base)
+        if self.role == "extra":
+            return self._add(draw, base, kind)
+        return self._swap(draw, base, kind, key_pool)
 
     def _found(self, document: Any, steps: Sequence[PathStep], kind: str) -> Breach:
         return Breach(document, self.rule, json_path(list(steps)), self.also, kind)
@@ -313,6 +314,28 @@ def plans(model: SchemaModel, profile: Profile) -> dict[str, Plan]:
         if plan.kinds:
             out[rule.id] = plan
     return out
+
+
+@dataclass(frozen=True)
+class _Breaking:
+    """What a breach strategy draws: breaches of `plan`'s rule with a value of `kind`."""
+
+    plan: Plan
+    bases: st.SearchStrategy[Any]
+    kind: str
+    key_pool: tuple[str, ...]
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """How Hypothesis shows it in the strategy's repr: by rule and kind, not in full
+        (schema, witness, oracle, bases: some 60 kB, which Hypothesis warns about)."""
+        printer.text(f"breaking({self.plan.rule.id!r}, {self.kind!r})")
+
+
+# At module level: Hypothesis reads a composite's source (tokenizing its file) each time one is
+# defined, which per (rule, kind) strategy cost more than drawing its first payload.
+@st.composite
+def _breach(draw: st.DrawFn, breaking: _Breaking) -> Breach:
+    return breaking.plan.breach(draw, breaking.bases, breaking.kind, breaking.key_pool)
 
 
 def mixed_breaches(
