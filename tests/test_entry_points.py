@@ -12,6 +12,8 @@ import importlib
 import json
 import pkgutil
 import re
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import click
 import pytest
 
 import ordercheck.cli as cli_package
-from console import ORDERCHECK, ordercheck
+from console import ORDERCHECK, environment, ordercheck
 from ordercheck.validators import RequestValidator
 
 SAMPLES = Path(str(resources.files("ordercheck") / "samples"))
@@ -76,6 +78,21 @@ def test_console_script_runs_each_commands_help(name: str) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"Usage: ordercheck {name} ")
     assert run.stderr == ""
+
+
+def test_python_dash_m_is_the_same_program() -> None:
+    """`python -m ordercheck` (where the console script is not on PATH) prints the same help,
+    under the same program name, as the console script."""
+    module = subprocess.run(
+        [sys.executable, "-m", "ordercheck", "--help"],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        timeout=60,
+        check=False,
+    )
+    assert module.returncode == 0, module.stderr
+    assert module.stdout == ordercheck("--help").stdout
 
 
 def test_unknown_command_exits_2() -> None:
