@@ -25,6 +25,7 @@ of the plugins' packages (Schemathesis's own pytest plugin included), about 1.2 
 
     .venv/bin/python benchmarks/xdist_split.py                   # ~2 minutes
     .venv/bin/python benchmarks/xdist_split.py --rounds 5 --max-examples 20
+    .venv/bin/python benchmarks/xdist_split.py --campaign-workers 1   # units strictly in turn
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ def run_pytest(mode: str, folder: Path, args: argparse.Namespace) -> Run:
             f"--ordercheck-url={served.url}",
             f"--ordercheck-seed={args.seed}",
             f"--ordercheck-max-examples={args.max_examples}",
+            *([f"--ordercheck-workers={args.campaign_workers}"] if args.campaign_workers else []),
             "-p",
             "xdist",
             *MODES[mode],
@@ -234,6 +236,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("-n", "--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--campaign-workers",
+        type=int,
+        default=0,
+        help="--ordercheck-workers for every run (default: the plugin's own, 4 units in "
+        "flight per process); 1 shows the split over a campaign that runs strictly in turn",
+    )
     return parser.parse_args(argv)
 
 
@@ -245,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         load = os.getloadavg()
         print(
             f"xdist_split: pytest --ordercheck-url (reference server, 50 ms per order) "
-            f"--ordercheck-max-examples {args.max_examples} --ordercheck-seed {args.seed}; "
+            f"--ordercheck-max-examples {args.max_examples} --ordercheck-seed {args.seed}"
+            f"{f' --ordercheck-workers {args.campaign_workers}' if args.campaign_workers else ''}; "
             f"{args.rounds} rounds; {os.cpu_count()} CPUs; load average {load[0]:.2f}",
             flush=True,
         )
