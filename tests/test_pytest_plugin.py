@@ -190,6 +190,31 @@ def test_xdist_run_agrees_with_the_serial_run(project: pytest.Pytester) -> None:
     assert one * 0.8 <= split <= one * 1.2 + 10, (one, split)
 
 
+@pytest.mark.slow
+def test_a_worker_that_dies_before_its_part_stops_the_shared_run(
+    project: pytest.Pytester,
+) -> None:
+    """One xdist worker of a shared run dies before handing in its part: the others learn it
+    from the relay at once (not after the 30-minute wait), no rule is counted as passed, and
+    the session stops with the reason."""
+    project.makeconftest(
+        """
+        import os
+        import pytest
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_collection_finish(session):
+            if os.environ.get("PYTEST_XDIST_WORKER") == "gw1":
+                os._exit(3)
+        """
+    )
+    args = (*EMBEDDED, "-p", "xdist", "-n", "2")
+    result = project.runpytest_subprocess(*args, timeout=240)
+    assert result.ret != 0
+    assert "passed" not in result.outlines[-1]
+    result.stdout.fnmatch_lines(["*the shared run's part 1 never came: its worker went down*"])
+
+
 def campaign_requests(result: pytest.RunResult) -> int:
     """The request count of the campaign summary line the plugin prints."""
     (line,) = [line for line in result.stdout.lines if line.startswith("ordercheck: ")]

@@ -1,14 +1,16 @@
 """The fuzzing run behind the pytest plugin's rule items: once per session, shared out when
-pytest-xdist runs the session on several local workers.
+pytest-xdist runs the session on several workers.
 
 Serially, the first rule item runs the campaign (narrowed to the selected rules: ``-k C10``
 runs C10's sequence alone) and every item reads its result.  Under xdist the controller
-prepares one shared run: a directory the workers meet in, the run's id and order prefix, and,
-when embedded, the one reference server every worker fuzzes.  Each worker runs its share of
-the plan as soon as collection is done (a worker given no rule item still does its share),
-then merges all parts (`ordercheck.fuzz.sharing`), so every worker reaches the result a
-single process would have, with no work done twice.  Workers on other hosts (``--tx ssh=...``)
-cannot meet in a local directory: each runs the whole campaign itself, as before.
+prepares one shared run: the run's id and order prefix, a channel to each worker to meet on
+(`ordercheck.pytest_relay`), and, when embedded, the one reference server every worker
+fuzzes.  Each worker runs its share of the plan as soon as collection is done, then merges
+all parts (`ordercheck.fuzz.sharing`), so every worker reaches the result a single process
+would have, with no work done twice.  Workers on other hosts (``--tx ssh=...``) share a run
+against ``--ordercheck-url`` alike; with ``--ordercheck-embedded`` they cannot reach the
+controller's server on its loopback interface, so each runs the whole campaign against a
+server of its own.
 
 Imported only when the plugin is enabled (``--ordercheck-url`` or ``--ordercheck-embedded``).
 """
@@ -16,61 +18,67 @@ Imported only when the plugin is enabled (``--ordercheck-url`` or ``--ordercheck
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Collection
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ordercheck.fuzz.config import FuzzConfig
 from ordercheck.fuzz.sharing import Share
+from ordercheck.pytest_relay import ChannelMeeting, Relay
 from ordercheck.results import RunResult
 
 SHARE_INPUT = "ordercheck_share"
 _CONTROLLER = pytest.StashKey[dict[str, Any]]()
+_RELAY = pytest.StashKey[Relay]()
 _STACK = pytest.StashKey[contextlib.ExitStack]()
 
 
-def local_workers(config: pytest.Config) -> bool:
-    """Whether this is an xdist controller whose workers all run on this host."""
-    if hasattr(config, "workerinput"):
-        return False
-    specs = config.getoption("tx", default=None) or []
-    return bool(specs) and all(str(spec).startswith("popen") for spec in specs)
+def shares_campaign(specs: list[str], embedded: bool) -> bool:
+    """Whether an xdist controller with workers `specs` shares one campaign among them:
+    always when they all run on this host; on other hosts, unless the target is the
+    embedded server (on the controller's loopback interface, which they cannot reach)."""
+    local = all(str(spec).startswith("popen") for spec in specs)
+    return bool(specs) and (local or not embedded)
 
 
 def start_controller(config: pytest.Config, fuzz: FuzzConfig) -> None:
-    """On the xdist controller: the shared directory, the run's identity and, for an
-    embedded run, the one server every worker fuzzes (kept up until the session ends)."""
+    """On an xdist controller that shares the campaign: the run's identity, the relay the
+    workers meet at and, for an embedded run, the one server every worker fuzzes (kept up
+    until the session ends)."""
+    specs = [str(spec) for spec in config.getoption("tx", default=None) or []]
+    if not shares_campaign(specs, embedded=fuzz.base_url is None):
+        return
     from ordercheck.fuzz.run import new_order_prefix, target_url
     from ordercheck.results import new_run_id
 
     stack = contextlib.ExitStack()
-    directory = Path(tempfile.mkdtemp(prefix="ordercheck-run-"))
-    stack.callback(shutil.rmtree, directory, ignore_errors=True)
     base_url, _ = stack.enter_context(target_url(fuzz))
     config.stash[_STACK] = stack
+    config.stash[_RELAY] = Relay(len(specs))
     config.stash[_CONTROLLER] = {
-        "directory": str(directory),
         "run_id": new_run_id(),
         "prefix": new_order_prefix(),
         "base_url": base_url,
-        "count": len(config.getoption("tx")),
+        "count": len(specs),
     }
 
 
 def stop_controller(config: pytest.Config) -> None:
-    """Stop the shared server and remove the meeting directory."""
+    """Stop the shared server."""
     stack = config.stash.get(_STACK, None)
     if stack is not None:
         stack.close()
 
 
-def node_input(config: pytest.Config) -> dict[str, Any] | None:
-    """What the controller hands each worker (None when the run is not shared)."""
-    return config.stash.get(_CONTROLLER, None)
+def node_input(config: pytest.Config, gateway: Any) -> dict[str, Any] | None:
+    """What the controller hands the worker on `gateway`: the shared run and its channel to
+    the relay (None when the run is not shared)."""
+    shared = config.stash.get(_CONTROLLER, None)
+    if shared is None:
+        return None
+    channel = config.stash[_RELAY].channel_for(gateway, _index(gateway.id))
+    return {**shared, "channel": channel}
 
 
 def worker_share(config: pytest.Config) -> tuple[Share, str] | None:
@@ -79,11 +87,15 @@ def worker_share(config: pytest.Config) -> tuple[Share, str] | None:
     shared = workerinput.get(SHARE_INPUT)
     if not shared:
         return None
-    index = int(str(workerinput["workerid"]).removeprefix("gw"))
-    share = Share(
-        index, shared["count"], Path(shared["directory"]), shared["run_id"], shared["prefix"]
-    )
+    meeting = ChannelMeeting(shared["channel"])
+    index = _index(workerinput["workerid"])
+    share = Share(index, shared["count"], meeting, shared["run_id"], shared["prefix"])
     return share, shared["base_url"]
+
+
+def _index(worker_id: object) -> int:
+    """``gw3`` is worker 3."""
+    return int(str(worker_id).removeprefix("gw"))
 
 
 def run_campaign(

@@ -76,7 +76,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from ordercheck import pytest_campaign
     from ordercheck.errors import OrdercheckError
 
-    if pytest_campaign.local_workers(config):
+    controller = not hasattr(config, "workerinput")
+    if controller and config.getoption("tx", default=None):  # an xdist controller
         try:
             pytest_campaign.start_controller(config, fuzz_config(config))
         except OrdercheckError as error:
@@ -92,11 +93,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """pytest-xdist: give each local worker the shared run (directory, identity, server)."""
+    """pytest-xdist: give each worker the shared run (identity, server, channel to meet on)."""
     if _enabled(node.config):
         from ordercheck import pytest_campaign
 
-        shared = pytest_campaign.node_input(node.config)
+        shared = pytest_campaign.node_input(node.config, node.gateway)
         if shared is not None:
             node.workerinput[pytest_campaign.SHARE_INPUT] = shared
 

@@ -2,23 +2,22 @@
 the parts meet.
 
 Every process makes the same plan (`campaign.plan` is deterministic), takes its own units by
-a fixed split (`my_units`), runs them against the same target, writes what it saw to the
-shared directory, waits for the others' parts and merges them all.  The merged record is
+a fixed split (`my_units`), runs them against the same target, hands what it saw to the
+run's `Meeting`, waits for the others' parts and merges them all.  The merged record is
 judged as one run (request ids unique across all, the latency percentile over all), so each
 process ends with the same `RunResult` a single process would have reached, and none
-repeats another's work.  A process that fails writes why, so the others stop waiting.
+repeats another's work.  A process that fails says why, so the others stop waiting.
+
+The meeting itself is the caller's: under pytest-xdist it is a channel to the controller
+(`ordercheck.pytest_relay`), which works alike for workers on this host and on others.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -30,26 +29,33 @@ from ordercheck.fuzz.campaign import Unit
 _COST = {"valid": 10, "echo": 10, "edge": 10, "invalid": 1}
 _SEQUENCE_COST = 25
 _MALFORMED_COST = 7
-POLL_S = 0.05
+
+
+class Meeting(Protocol):
+    """Where the processes of a shared run hand in their parts and get everyone's."""
+
+    def hand_in(self, part: bytes) -> None:
+        """This process's part, encoded."""
+
+    def give_up(self, reason: str) -> None:
+        """This process's part will not come, because of `reason`."""
+
+    def parts(self, timeout_s: float) -> list[bytes]:
+        """Every process's part, in process order, once all have come; an
+        `OrdercheckError` when one gave up or they did not all come in `timeout_s`."""
 
 
 @dataclass(frozen=True)
 class Share:
-    """This process's part of a shared run: `index` of `count`, meeting in `directory`;
+    """This process's part of a shared run: `index` of `count`, meeting at `meeting`;
     every process of the run has the same `run_id` and order `prefix`."""
 
     index: int
     count: int
-    directory: Path
+    meeting: Meeting
     run_id: str
     prefix: str
     timeout_s: float = 1800.0
-
-    def part(self, index: int) -> Path:
-        return self.directory / f"part-{index}.json"
-
-    def failure(self, index: int) -> Path:
-        return self.directory / f"failed-{index}.txt"
 
 
 def cost(unit: Unit) -> int:
@@ -71,43 +77,24 @@ def my_units(units: Sequence[Unit], share: Share) -> list[Unit]:
     return [unit for position, unit in enumerate(units) if owner[position] == share.index]
 
 
-def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def publish(share: Share, part: dict[str, Any]) -> None:
-    """Put this process's part where the others will look for it."""
+    """Hand this process's part to the meeting."""
     try:
         data = orjson.dumps(part)
     except TypeError:  # an integer beyond 64 bits in a payload: the stdlib writes it exactly
         data = json.dumps(part).encode()
-    _write(share.part(share.index), data)
+    share.meeting.hand_in(data)
 
 
 def publish_failure(share: Share, reason: str) -> None:
     """Tell the others this process's part will not come, and why."""
-    with contextlib.suppress(OSError):
-        _write(share.failure(share.index), reason.encode())
+    share.meeting.give_up(reason)
 
 
 def gather(share: Share) -> list[dict[str, Any]]:
-    """Every process's part, once all are written; a one-line error when one failed or
-    they did not all come in time."""
-    deadline = time.monotonic() + share.timeout_s
-    while True:
-        for index in range(share.count):
-            failed = share.failure(index)
-            if failed.exists():
-                reason = failed.read_text("utf-8", "replace")
-                raise OrdercheckError(f"the shared run's part {index} failed: {reason}")
-        if all(share.part(i).exists() for i in range(share.count)):
-            return [json.loads(share.part(i).read_bytes()) for i in range(share.count)]
-        if time.monotonic() > deadline:
-            missing = [i for i in range(share.count) if not share.part(i).exists()]
-            raise OrdercheckError(
-                f"{share.directory}: parts {missing} of the shared run did not come in "
-                f"{share.timeout_s:.0f} s"
-            )
-        time.sleep(POLL_S)
+    """Every process's part, once all have come; a one-line error when one failed or they
+    did not all come in time."""
+    try:
+        return [json.loads(part) for part in share.meeting.parts(share.timeout_s)]
+    except ValueError as error:
+        raise OrdercheckError(f"a part of the shared run could not be read: {error}") from None
