@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordercheck.pytest_campaign import shares_campaign
+from ordercheck.pytest_campaign import shares_campaign, worker_specs
 from ordercheck.pytest_relay import Relay
 
 # Remote code: hand in a part (or give up, or vanish), then send back what the relay answered.
@@ -137,3 +137,17 @@ def test_remote_workers_share_a_run_unless_the_target_is_the_controllers_loopbac
     specs: list[str], embedded: bool, expected: bool
 ) -> None:
     assert shares_campaign(specs, embedded=embedded) is expected
+
+
+@pytest.mark.parametrize(
+    ("tx", "specs"),
+    [
+        (["popen", "popen"], ["popen", "popen"]),
+        (["2*popen"], ["popen", "popen"]),
+        (["3*ssh=ci//python=python3", "popen"], ["ssh=ci//python=python3"] * 3 + ["popen"]),
+        (["popen//env:STAR=*"], ["popen//env:STAR=*"]),
+    ],
+)
+def test_worker_specs_count_the_workers_as_xdist_does(tx: list[str], specs: list[str]) -> None:
+    """The shared run waits for one part per worker: `--tx 2*popen` is two."""
+    assert worker_specs(tx) == specs

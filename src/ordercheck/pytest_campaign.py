@@ -34,6 +34,15 @@ _RELAY = pytest.StashKey[Relay]()
 _STACK = pytest.StashKey[contextlib.ExitStack]()
 
 
+def worker_specs(tx: list[str]) -> list[str]:
+    """One spec per worker, as xdist reads ``--tx``: ``2*popen`` is two ``popen`` workers."""
+    specs: list[str] = []
+    for spec in tx:
+        count, star, rest = spec.partition("*")
+        specs += [rest] * int(count) if star and count.isdigit() else [spec]
+    return specs
+
+
 def shares_campaign(specs: list[str], embedded: bool) -> bool:
     """Whether an xdist controller with workers `specs` shares one campaign among them:
     always when they all run on this host; on other hosts, unless the target is the
@@ -46,7 +55,7 @@ def start_controller(config: pytest.Config, fuzz: FuzzConfig) -> None:
     """On an xdist controller that shares the campaign: the run's identity, the relay the
     workers meet at and, for an embedded run, the one server every worker fuzzes (kept up
     until the session ends)."""
-    specs = [str(spec) for spec in config.getoption("tx", default=None) or []]
+    specs = worker_specs([str(spec) for spec in config.getoption("tx", default=None) or []])
     if not shares_campaign(specs, embedded=fuzz.base_url is None):
         return
     from ordercheck.fuzz.run import new_order_prefix, target_url
