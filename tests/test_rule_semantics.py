@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from ordercheck.rules import RULES, Expectation, Judging, Observation, judge
-from ordercheck.rules.c11_lock_under_concurrency import LOCK_MESSAGE, has_lock_message
+from ordercheck.rules.c11_lock_under_concurrency import (
+    LOCK_MESSAGE,
+    burst_violations,
+    has_lock_message,
+)
 from ordercheck.spec import PROFILES, Profile
 
 HEADERS = {"content-type": "application/json", "x-request-id": "r-1"}
@@ -160,6 +164,49 @@ def test_lock_message_counts_even_in_a_wrong_envelope() -> None:
     assert has_lock_message(seen(wrong_flag, 400, expect="sequence"))
     assert not has_lock_message(seen(error(message="busy"), 400, expect="sequence"))
     assert "C3" in broken(seen(wrong_flag, 400, expect="sequence"))
+
+
+def timed(observation: Observation, sent_at: float, done_at: float) -> Observation:
+    from dataclasses import replace
+
+    return replace(observation, sent_at=sent_at, done_at=done_at)
+
+
+REPLAY_REFUSED = error(message="create_merchant_order : merchant_order_id already used")
+
+
+@pytest.mark.parametrize(
+    ("loser", "expected"),
+    [
+        # in flight with the winner: only the lock error or the same order will do
+        (timed(seen(REPLAY_REFUSED, 400, expect="sequence"), 0.0, 0.9), ["C11"]),
+        (timed(seen(error(message=LOCK_MESSAGE), 400, expect="sequence"), 0.0, 0.9), []),
+        (timed(seen(success(), 200, expect="sequence"), 0.0, 0.9), []),
+        # left after the winner's answer: a replay, which C10 lets a server refuse
+        (timed(seen(REPLAY_REFUSED, 400, expect="sequence"), 0.5, 0.9), []),
+        (timed(seen(success(order_id="PO2"), 200, expect="sequence"), 0.5, 0.9), ["C11"]),
+        (timed(seen(error(500), 500, expect="sequence"), 0.5, 0.9), ["C11"]),
+        # no timing (the proxy's duplicates): judged as in flight
+        (seen(REPLAY_REFUSED, 400, expect="sequence"), ["C11"]),
+    ],
+    ids=[
+        "racing-refusal",
+        "racing-lock",
+        "racing-same-order",
+        "late-refusal",
+        "late-second-order",
+        "late-crash",
+        "untimed-refusal",
+    ],
+)
+def test_c11_reads_a_burst_request_sent_after_the_winner_answered_as_a_replay(
+    loser: Observation, expected: list[str]
+) -> None:
+    """C11 and C10 agree: a request of the burst that left only after the winner's answer
+    was whole did not race it; refusing it with any 400 is what C10 allows a replay.
+    Anything else still breaks C11: a second order, a 5xx."""
+    winner = timed(seen(success(), 200, expect="sequence"), 0.0, 0.4)
+    assert [v.rule for v in burst_violations([winner, loser])] == expected
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])

@@ -11,8 +11,9 @@ process of a split run) still has its order.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ordercheck.fuzz.client import Client, Judged
@@ -96,7 +97,10 @@ class RunSession:
 
         def fire() -> None:
             barrier.wait()
-            observation = self._record(self.client.exchange(Expectation("sequence"), payload))
+            sent_at = time.monotonic()
+            judged = self.client.exchange(Expectation("sequence"), payload)
+            done_at = time.monotonic()
+            observation = replace(self._record(judged), sent_at=sent_at, done_at=done_at)
             with lock:
                 results.append(observation)
 

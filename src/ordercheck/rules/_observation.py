@@ -85,7 +85,11 @@ class Observation:
     """What was sent (`request`, or `raw_request` for a body that is not JSON), why
     (`expectation`), and what came back: `status`, `headers` (lower-case names), `body`
     (parsed JSON, or `NOT_JSON` with the `text`), or the transport `error` when nothing (or
-    nothing whole) came back.  `record` is the redacted exchange a report shows."""
+    nothing whole) came back.  `record` is the redacted exchange a report shows.
+
+    `sent_at` and `done_at` (``time.monotonic()``: the request leaving, its answer whole) are
+    set where the order of exchanges matters, in a burst of concurrent requests; None
+    elsewhere."""
 
     expectation: Expectation
     judging: Judging
@@ -97,6 +101,8 @@ class Observation:
     text: str = ""
     error: str | None = None
     record: Exchange | None = None
+    sent_at: float | None = None
+    done_at: float | None = None
 
     @property
     def answered(self) -> bool:

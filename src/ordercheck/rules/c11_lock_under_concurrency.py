@@ -30,7 +30,20 @@ def has_lock_message(observation: Observation) -> bool:
     return LOCK_MESSAGE in messages
 
 
-def _loser_violation(loser: Observation) -> RuleViolation | None:
+def _replayed(loser: Observation, first_win: float | None) -> bool:
+    """Whether `loser` left only after the winner's answer was whole: then it did not race
+    the winner, it replayed a finished order, and C10 allows a replay a 400 of any message
+    (a server that refuses every reused ``merchant_order_id``).  Under load a burst's last
+    requests can leave that late, however they were released together."""
+    return (
+        loser.status == 400
+        and first_win is not None
+        and loser.sent_at is not None
+        and loser.sent_at >= first_win
+    )
+
+
+def _loser_violation(loser: Observation, first_win: float | None) -> RuleViolation | None:
     if not loser.answered or loser.status is None or loser.status >= 500:
         return violation(
             ID,
@@ -38,7 +51,7 @@ def _loser_violation(loser: Observation) -> RuleViolation | None:
             f"a concurrent identical request got {loser.status or loser.error}; expected the "
             f"lock error ({LOCK_MESSAGE!r}) or the same order_id",
         )
-    if loser.order_id is None and not has_lock_message(loser):
+    if loser.order_id is None and not has_lock_message(loser) and not _replayed(loser, first_win):
         said = loser.error_message
         return violation(
             ID,
@@ -64,8 +77,9 @@ def run(session: Session) -> None:
 
 def burst_violations(results: Sequence[Observation]) -> list[RuleViolation]:
     """What identical requests in flight at once broke: more than one order, no winner, or
-    a loser answered with neither the order nor the lock error (also what `ordercheck
-    proxy` asks of concurrent duplicates it sees)."""
+    a loser answered with neither the order nor the lock error, unless it left after the
+    winner's answer (a replay; see `_replayed`).  Also what `ordercheck proxy` asks of
+    concurrent duplicates it sees."""
     order_ids = {o.order_id for o in results if o.order_id}
     found: list[RuleViolation] = []
     if len(order_ids) > 1:
@@ -86,8 +100,10 @@ def burst_violations(results: Sequence[Observation]) -> list[RuleViolation]:
                 "(one must win; the others get the lock error or the same order_id)",
             )
         )
+    wins = [o.done_at for o in results if o.order_id and o.done_at is not None]
+    first_win = min(wins, default=None)
     for loser in results:
-        broken = _loser_violation(loser)
+        broken = _loser_violation(loser, first_win)
         if broken is not None:
             found.append(broken)
             break
