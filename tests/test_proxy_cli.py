@@ -26,22 +26,18 @@ from server_helpers import order
 from test_proxy_faults import report_on_disk
 
 
+def proxy_command(upstream: str, report_dir: Path, *options: str) -> list[str]:
+    """The console script's `proxy` in front of `upstream`, on a free loopback port."""
+    listen = ("--listen", "127.0.0.1:0", "--report-dir", str(report_dir))
+    return [str(ORDERCHECK), "proxy", "--upstream", upstream, *listen, *options]
+
+
 @contextmanager
 def proxy_process(upstream: str, report_dir: Path, *options: str) -> Iterator[ProxyProcess]:
     """`ordercheck proxy` on a free port in front of `upstream`, until the block ends (the
     test stops it itself; leaving the block kills what is left)."""
     process = subprocess.Popen(
-        [
-            str(ORDERCHECK),
-            "proxy",
-            "--upstream",
-            upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--report-dir",
-            str(report_dir),
-            *options,
-        ],
+        proxy_command(upstream, report_dir, *options),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -193,16 +189,7 @@ def test_a_terminal_gets_a_summary_line_every_few_seconds(upstream: str, tmp_pat
     every few seconds; in a pipe (every other test here) it never does."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [
-            str(ORDERCHECK),
-            "proxy",
-            "--upstream",
-            upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--report-dir",
-            str(tmp_path),
-        ],
+        proxy_command(upstream, tmp_path),
         stdout=subprocess.PIPE,
         stderr=terminal,
         text=True,
